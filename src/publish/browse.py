@@ -1,0 +1,90 @@
+"""Browsing the collection: rows for `publish list` and the record for `publish show`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import PublishError
+from .model import Collection, Paper
+
+
+def _text_state(paper: Paper, lang: str) -> str:
+    """A first look at one language; `publish status` gives the full picture."""
+    text = paper.texts.get(lang)
+    if text is None or not text.blocks:
+        return "missing"
+    if all(b.is_original for b in text.blocks):
+        return "original"
+    return "translated"
+
+
+def paper_rows(collection: Collection, languages: tuple[str, ...], lang: str | None = None,
+               list_id: str | None = None) -> list[dict[str, Any]]:
+    if list_id is not None:
+        if list_id not in collection.lists:
+            known = ", ".join(sorted(collection.lists)) or "none yet"
+            raise PublishError(f"unknown list id {list_id!r} (known: {known})")
+        entries = collection.lists[list_id].entries
+        papers = [(collection.papers[e.paper], e) for e in entries if e.paper in collection.papers]
+    else:
+        papers = [(p, None) for p in sorted(collection.papers.values(), key=lambda p: p.id)]
+    rows = []
+    for paper, entry in papers:
+        if lang is not None and lang not in paper.texts:
+            continue
+        row: dict[str, Any] = {
+            "id": paper.id,
+            "title": paper.title_in(lang) if lang else paper.title,
+            "year": paper.meta.year,
+            "lists": list(paper.meta.lists),
+            "languages": {code: _text_state(paper, code) for code in languages},
+        }
+        if entry is not None:
+            row.update(position=entry.position, section=entry.section, rank=entry.rank,
+                       added=entry.added.isoformat())
+        rows.append(row)
+    return rows
+
+
+def paper_record(collection: Collection, paper_id: str) -> dict[str, Any]:
+    paper = collection.papers.get(paper_id)
+    if paper is None:
+        from rapidfuzz import process
+
+        near = process.extract(paper_id, list(collection.papers), limit=3)
+        hint = f"; did you mean {', '.join(n[0] for n in near)}?" if near else ""
+        raise PublishError(f"unknown paper id {paper_id!r}{hint}")
+    m = paper.meta
+    return {
+        "id": paper.id,
+        "title": m.title,
+        "authors": m.authors,
+        "year": m.year,
+        "venue": m.venue,
+        "arxiv": m.arxiv,
+        "doi": m.doi,
+        "url": m.url or (f"https://arxiv.org/abs/{m.arxiv}" if m.arxiv else None),
+        "citations": m.citations,
+        "area": m.area,
+        "lists": [
+            {"list": lid, "position": e.position, "section": e.section, "rank": e.rank,
+             "added": e.added.isoformat()}
+            for lid in m.lists if lid in collection.lists
+            for e in collection.lists[lid].entries if e.paper == paper.id
+        ],
+        "conflicts": [{"field": c.field, "value": c.value, "source": c.source}
+                      for c in m.conflicts],
+        "metadata_in": paper.source_lang,
+        "texts": {
+            lang: {
+                "path": str(text.path),
+                "local_title": text.local_title,
+                "blocks": [
+                    {"line": b.line, "kind": b.kind, "origin": b.origin, "hash": b.hash,
+                     "translation_of": b.source_hash, "state": b.state, "text": b.text}
+                    for b in text.blocks
+                ],
+            }
+            for lang, text in paper.texts.items()
+        },
+    }

@@ -1,0 +1,43 @@
+"""Paper and list ids: stable ASCII slugs that can never be used as a path."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID_LENGTH = 80
+
+
+def is_valid_id(value: str) -> bool:
+    return bool(ID_RE.match(value)) and len(value) <= MAX_ID_LENGTH + 10
+
+
+def check_id(value: object) -> str | None:
+    """Return why `value` is not a usable id, or None when it is."""
+    if not isinstance(value, str) or not value:
+        return "an id must be a non-empty string"
+    if "/" in value or "\\" in value or ".." in value:
+        return f"id {value!r} looks like a path; ids are lowercase ASCII letters, digits and hyphens"
+    if not is_valid_id(value):
+        return f"id {value!r} is not a slug (lowercase ASCII letters, digits and single hyphens)"
+    return None
+
+
+def slugify(title: str, max_length: int = MAX_ID_LENGTH) -> str:
+    """`Attention Is All You Need` -> `attention-is-all-you-need`.
+
+    Accents are folded (Fréchet -> frechet) so ids stay ASCII; a title with no Latin letters
+    at all falls back to a hash so it still gets a stable id.
+    """
+    folded = unicodedata.normalize("NFKD", title)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = folded.replace("&", " and ").replace("’", "").replace("'", "")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    if not slug:
+        return "paper-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:10]
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else cut[:max_length]
+    return slug

@@ -1,0 +1,145 @@
+"""The content model: papers, their text per language as blocks, and reading lists.
+
+Plain data. Reading and writing files lives in `store`; turning Markdown into blocks in
+`blocks`. Everything else (status, translate, render) is a function over these classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+# A translated block's state as recorded in its marker. A block with no marker is an
+# original, written in the language of the file it is in.
+HUMAN = "human"
+MACHINE = "machine"
+TRANSLATION_STATES = (HUMAN, MACHINE)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of text: a paragraph, a list item, a heading, a code or math block.
+
+    `origin` is the language the block was first written in. For a translation, `source_hash`
+    is the hash of the source block's normalised text when it was translated or last reviewed:
+    a source block with another hash today means the translation is outdated.
+    """
+
+    kind: str
+    text: str
+    lang: str
+    origin: str
+    line: int
+    hash: str
+    source_hash: str | None = None
+    state: str | None = None
+    by: str | None = None
+    at: str | None = None
+
+    @property
+    def is_original(self) -> bool:
+        return self.source_hash is None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two lists disagree on a field; both values are kept, the first one wins until a person
+    decides."""
+
+    field: str
+    value: str
+    source: str
+
+
+@dataclass
+class Meta:
+    """What is true of the paper in every language. Stored once, in the source-language file."""
+
+    title: str
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    venue: str | None = None
+    arxiv: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    citations: int | None = None
+    area: str | None = None
+    lists: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+@dataclass
+class Text:
+    """A paper's file in one language: its local title and its body as blocks."""
+
+    lang: str
+    path: Path
+    body: str
+    body_line: int
+    local_title: str | None = None
+    meta_in: str | None = None  # None: this file holds the metadata
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        # Parsing Markdown is the expensive part of loading, so it waits until asked for.
+        from .blocks import split_blocks
+
+        return split_blocks(self.body, self.lang, first_line=self.body_line)
+
+
+@dataclass
+class Paper:
+    id: str
+    meta: Meta
+    source_lang: str
+    texts: dict[str, Text] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    def title_in(self, lang: str) -> str:
+        text = self.texts.get(lang)
+        return text.local_title if text and text.local_title else self.meta.title
+
+
+@dataclass
+class Entry:
+    """A paper's place in a reading list."""
+
+    paper: str
+    position: int
+    added: date
+    section: str | None = None
+    rank: int | None = None
+    year: int | None = None
+    also_in: list[str] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass
+class ReadingList:
+    id: str
+    lang: str
+    title: dict[str, str]
+    source: dict[str, str] = field(default_factory=dict)
+    description: dict[str, str] = field(default_factory=dict)
+    entries: list[Entry] = field(default_factory=list)
+    path: Path | None = None
+
+    def paper_ids(self) -> list[str]:
+        return [e.paper for e in self.entries]
+
+
+@dataclass
+class Collection:
+    """Everything under content/: the unit every command works on."""
+
+    papers: dict[str, Paper] = field(default_factory=dict)
+    lists: dict[str, ReadingList] = field(default_factory=dict)
+
+    def in_list(self, list_id: str) -> list[Paper]:
+        return [self.papers[pid] for pid in self.lists[list_id].paper_ids() if pid in self.papers]

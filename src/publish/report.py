@@ -1,0 +1,120 @@
+"""Terminal output: rich tables for people, JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from .imports import ImportResult
+
+STATE_STYLE = {"original": "green", "translated": "cyan", "missing": "red"}
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False, highlight=False)
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_papers(rows: list[dict[str, Any]], fmt: str, languages: tuple[str, ...],
+                 list_id: str | None) -> None:
+    if fmt == "json":
+        _json(rows)
+        return
+    table = Table(title=f"{len(rows)} papers" + (f" in {list_id}" if list_id else ""),
+                  title_justify="left")
+    if list_id:
+        table.add_column("#", justify="right")
+    table.add_column("id", overflow="fold", max_width=40)
+    table.add_column("title", overflow="fold", ratio=2)
+    table.add_column("year", justify="right")
+    for lang in languages:
+        table.add_column(lang)
+    if list_id:
+        table.add_column("section", overflow="fold")
+    for row in rows:
+        cells = [str(row["position"])] if list_id else []
+        cells += [row["id"], row["title"], str(row["year"] or "")]
+        for lang in languages:
+            state = row["languages"][lang]
+            cells.append(f"[{STATE_STYLE.get(state, '')}]{state}[/]")
+        if list_id:
+            cells.append(row.get("section") or "")
+        table.add_row(*cells)
+    _console().print(table)
+
+
+def print_paper(record: dict[str, Any]) -> None:
+    console = _console()
+    console.print(f"[bold]{record['title']}[/]  ({record['id']})")
+    for key in ("authors", "year", "venue", "arxiv", "doi", "url", "citations", "area"):
+        value = record[key]
+        if value:
+            shown = ", ".join(value) if isinstance(value, list) else value
+            console.print(f"  {key:<10}{shown}")
+    for entry in record["lists"]:
+        where = " · ".join(str(x) for x in (entry["section"], entry["rank"] and
+                                           f"rank {entry['rank']}") if x)
+        console.print(f"  list      {entry['list']} #{entry['position']}"
+                      f"{'  ' + where if where else ''}  (added {entry['added']})")
+    for c in record["conflicts"]:
+        console.print(f"  [yellow]conflict[/]  {c['field']}: {c['source']} says {c['value']}")
+    for lang, text in record["texts"].items():
+        console.print(f"\n[bold]{lang}[/] {text['path']}"
+                      + (f" — {text['local_title']}" if text["local_title"] else ""))
+        for b in text["blocks"]:
+            origin = ("original" if b["translation_of"] is None
+                      else f"{b['state']} translation of {b['origin']}:{b['translation_of']}")
+            first = b["text"].replace("\n", " ")
+            console.print(f"  {b['line']:>4} {b['kind']:<9} {origin:<12} "
+                          f"{first[:90]}{'…' if len(first) > 90 else ''}", markup=False)
+
+
+def print_import(result: ImportResult, fmt: str) -> None:
+    r = result.report
+    if fmt == "json":
+        _json({
+            "list": r.list_id, "entries": r.entries, "dry_run": result.dry_run,
+            "created": r.created, "matched": [{"id": i, "by": how} for i, how in r.matched],
+            "duplicates": [{"id": i, "line": ln} for i, ln in r.duplicates],
+            "unsure": [{"title": t, "similar_to": i, "score": s} for t, i, s in r.unsure],
+            "conflicts": [{"id": i, "field": f, "kept": o, "other": n}
+                          for i, f, o, n in r.conflicts],
+            "unconfirmed": r.unconfirmed, "kept": r.kept,
+            "changed": [str(p) for p in result.changed],
+            "titles_file": str(result.titles_file) if result.titles_file else None,
+        })
+        return
+    console = _console()
+    verb = "would change" if result.dry_run else "changed"
+    console.print(f"[bold]{r.list_id}[/]: {r.entries} entries read; {len(r.created)} new "
+                  f"papers, {len(r.matched)} already known, {len(r.duplicates)} repeated "
+                  f"within the list; {len(result.changed)} files {verb}.")
+    if r.unsure:
+        table = Table(title="Similar titles kept as different papers (check them)",
+                      title_justify="left")
+        for col in ("title", "similar to", "score"):
+            table.add_column(col, overflow="fold")
+        for title, pid, score in r.unsure:
+            table.add_row(title, pid, f"{score:.0f}")
+        console.print(table)
+    if r.conflicts:
+        table = Table(title="Conflicting metadata (first value kept, other recorded)",
+                      title_justify="left")
+        for col in ("paper", "field", "kept", "this list says"):
+            table.add_column(col, overflow="fold")
+        for pid, name, old, new in r.conflicts:
+            table.add_row(pid, name, old, new)
+        console.print(table)
+    if r.kept:
+        console.print(f"{len(r.kept)} entries are no longer in the source; kept in the list.")
+    if r.unconfirmed:
+        console.print(f"[yellow]{len(r.unconfirmed)} entries have no title in the source.[/] "
+                      f"Proposals are in {result.titles_file}: check each, set "
+                      "`confirmed: true`, and import again.")

@@ -1,0 +1,552 @@
+"""Reading and writing the content tree: strict decoding, front matter, atomic writes.
+
+Everything is read and checked before anything is written; writes go through a
+`Transaction`, which stages every file, records a journal, then renames. A run killed half
+way is rolled forward by the next command, so the tree is always as it was or as it will be.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import Config
+from .errors import Problems, PublishError
+from .ids import check_id
+from .model import Collection, Conflict, Entry, Meta, Paper, ReadingList, Text
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """UTF-8 without a byte-order mark and with LF line ends, or a precise error."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise PublishError("starts with a UTF-8 byte-order mark; save the file as UTF-8 "
+                           "without BOM", path, 1)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise PublishError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                           f"{exc.start}); convert the file to UTF-8", path, line) from None
+    if "\r" in text:
+        line = text.count("\n", 0, text.index("\r")) + 1
+        raise PublishError("has Windows (CRLF) or old Mac (CR) line ends; convert them to LF "
+                           "(e.g. `dos2unix FILE`)", path, line)
+    return text
+
+
+def read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PublishError(f"cannot read: {exc.strerror}", path) from None
+    return decode(data, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Front matter
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(front matter YAML or None, body, line number of the body's first line)."""
+    if not text.startswith("---\n"):
+        return None, text, 1
+    end = text.find("\n---\n", 3)
+    if end == -1:
+        if text.endswith("\n---"):
+            end = len(text) - 4
+        else:
+            return None, text, 1
+    front = text[4 : end + 1]
+    body = text[end + 5 :]
+    body_line = front.count("\n") + 3
+    if body.startswith("\n"):
+        # The blank line that `render_paper_file` puts after the front matter.
+        body, body_line = body[1:], body_line + 1
+    return front, body, body_line
+
+
+def _key_line(front: str, key: str, offset: int = 2) -> int:
+    m = re.search(rf"^{re.escape(key)}\s*:", front, re.MULTILINE)
+    return offset + (front.count("\n", 0, m.start()) if m else 0)
+
+
+def load_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
+    """YAML with every scalar kept as a string: the schema decides types, so `no`, `1e3` or
+    `2106.10000` never turn into a boolean or a float behind the user's back."""
+    try:
+        return yaml.load(text, Loader=yaml.CBaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark else first_line
+        raise PublishError(f"broken YAML: {exc.problem or exc}", path, line) from None
+    except yaml.YAMLError as exc:
+        raise PublishError(f"broken YAML: {exc}", path, first_line) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Field conversion: one place that knows each field's type
+
+
+def _as_str(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value)
+    return None
+
+
+def _as_list(value: Any) -> list[str] | None:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v.strip() for v in value if v.strip()]
+    return None
+
+
+META_FIELDS = ("title", "authors", "year", "venue", "arxiv", "doi", "url", "citations", "area",
+               "lists", "conflicts")
+TEXT_FIELDS = ("local_title", "meta_in")
+ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
+
+
+def _meta_from(front: dict[str, Any], fm: str, path: Path, problems: Problems,
+               required: bool) -> Meta | None:
+    def bad(key: str, what: str) -> None:
+        problems.add(f"field '{key}' {what}", path, _key_line(fm, key))
+
+    title = _as_str(front.get("title"))
+    if title is None:
+        if required:
+            problems.add("missing required field 'title' (the paper's title as published)",
+                         path, 1)
+        return None
+    meta = Meta(title=title)
+    if "authors" in front:
+        authors = _as_list(front["authors"])
+        if authors is None:
+            bad("authors", "must be a list of names")
+        else:
+            meta.authors = authors
+    for key in ("year", "citations"):
+        if key in front and front[key] not in ("", None):
+            number = _as_int(front[key])
+            if number is None or number < 0 or (key == "year" and not 1000 <= number <= 2999):
+                bad(key, f"must be a {'four-digit year' if key == 'year' else 'whole number'}, "
+                         f"not {front[key]!r}")
+            else:
+                setattr(meta, key, number)
+    for key in ("venue", "arxiv", "doi", "url", "area"):
+        if key in front and front[key] not in ("", None):
+            value = _as_str(front[key])
+            if value is None:
+                bad(key, "must be text")
+            elif key == "arxiv" and not ARXIV_RE.match(value):
+                bad(key, f"is not an arXiv id like 1706.03762: {value!r}")
+            elif key == "doi" and not value.startswith("10."):
+                bad(key, f"is not a DOI (they start with '10.'): {value!r}")
+            elif key == "url" and not re.match(r"^https?://", value):
+                bad(key, f"must be an http(s) URL: {value!r}")
+            else:
+                setattr(meta, key, value)
+    if "lists" in front:
+        lists = _as_list(front["lists"])
+        if lists is None:
+            bad("lists", "must be a list of list ids")
+        else:
+            meta.lists = lists
+    if "conflicts" in front:
+        raw = front["conflicts"]
+        if not isinstance(raw, list) or not all(
+            isinstance(c, dict) and {"field", "value", "source"} <= set(c) for c in raw
+        ):
+            bad("conflicts", "must be a list of {field, value, source}")
+        else:
+            meta.conflicts = [Conflict(str(c["field"]), str(c["value"]), str(c["source"]))
+                              for c in raw]
+    return meta
+
+
+def meta_to_front(meta: Meta) -> dict[str, Any]:
+    out: dict[str, Any] = {"title": meta.title}
+    if meta.authors:
+        out["authors"] = list(meta.authors)
+    for key in ("year", "venue", "arxiv", "doi", "url", "citations", "area"):
+        value = getattr(meta, key)
+        if value is not None:
+            out[key] = value
+    if meta.lists:
+        out["lists"] = sorted(meta.lists)
+    if meta.conflicts:
+        out["conflicts"] = [{"field": c.field, "value": c.value, "source": c.source}
+                            for c in meta.conflicts]
+    return out
+
+
+@dataclass
+class ParsedFile:
+    id: str
+    text: Text
+    meta: Meta | None
+
+
+def parse_paper_file(path: Path, lang: str, content: str, problems: Problems,
+                     languages: tuple[str, ...]) -> ParsedFile | None:
+    front_text, body, body_line = split_front_matter(content)
+    if not content.strip():
+        problems.add("empty file: a paper needs front matter with at least a title", path, 1)
+        return None
+    if front_text is None:
+        problems.add("no front matter: the file must start with a '---' line, YAML, and a "
+                     "closing '---' line", path, 1)
+        return None
+    front = load_yaml(front_text, path, first_line=2) if front_text.strip() else {}
+    if not isinstance(front, dict):
+        problems.add("front matter must be a YAML mapping (key: value lines)", path, 2)
+        return None
+    known = set(META_FIELDS) | set(TEXT_FIELDS)
+    for key in front:
+        if key not in known:
+            problems.add(f"unknown field {key!r} (known: {', '.join(sorted(known))})", path,
+                         _key_line(front_text, key))
+    meta_in = _as_str(front.get("meta_in"))
+    if meta_in is not None and (meta_in not in languages or meta_in == lang):
+        problems.add(f"field 'meta_in' must name another language of the project, not "
+                     f"{meta_in!r}", path, _key_line(front_text, "meta_in"))
+        meta_in = None
+    meta = _meta_from(front, front_text, path, problems, required=meta_in is None)
+    local_title = _as_str(front.get("local_title"))
+    text = Text(lang=lang, path=path, body=body, body_line=body_line, local_title=local_title,
+                meta_in=meta_in)
+    return ParsedFile(id=path.stem, text=text, meta=meta)
+
+
+def render_paper_file(front: dict[str, Any], body: str) -> str:
+    out = "---\n" + dump_yaml(front) + "---\n"
+    return out + ("\n" + body if body.strip() else "")
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=100_000)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Indents list items under their key, as people write YAML by hand."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # never `&id001` anchors: each value is written where it is
+
+
+def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    # Multi-line text reads best as a literal block, as a person would write it.
+    style = "|" if "\n" in data and not data.endswith((" ", "\n")) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def paper_to_files(paper: Paper) -> dict[str, str]:
+    """The file text for each language of a paper, ready to write."""
+    out: dict[str, str] = {}
+    if paper.source_lang not in paper.texts:
+        out[paper.source_lang] = render_paper_file(meta_to_front(paper.meta), "")
+    for lang, text in paper.texts.items():
+        if lang == paper.source_lang:
+            front = meta_to_front(paper.meta)
+            if text.local_title:
+                front["local_title"] = text.local_title
+        else:
+            front = {"meta_in": paper.source_lang}
+            if text.local_title:
+                front["local_title"] = text.local_title
+        out[lang] = render_paper_file(front, text.body)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading lists
+
+
+def _entry_lines(text: str) -> list[int]:
+    return [text.count("\n", 0, m.start()) + 1
+            for m in re.finditer(r"^\s*-\s+paper\s*:", text, re.MULTILINE)]
+
+
+def parse_list_file(path: Path, content: str, problems: Problems,
+                    languages: tuple[str, ...]) -> ReadingList | None:
+    list_id = path.stem
+    why = check_id(list_id)
+    if why:
+        problems.add(f"bad list file name: {why}", path, 1)
+        return None
+    if not content.strip():
+        problems.add("empty list file: it needs at least 'lang', 'title' and 'entries'", path, 1)
+        return None
+    data = load_yaml(content, path)
+    if not isinstance(data, dict):
+        problems.add("a list file must be a YAML mapping", path, 1)
+        return None
+    lang = _as_str(data.get("lang"))
+    if lang not in languages:
+        problems.add(f"'lang' must be one of {', '.join(languages)}, not {lang!r}", path,
+                     _key_line(content, "lang", 1))
+        lang = languages[0]
+    title = data.get("title")
+    if not isinstance(title, dict) or not all(isinstance(v, str) for v in title.values()):
+        problems.add("'title' must map languages to the list's title", path,
+                     _key_line(content, "title", 1))
+        title = {}
+    rl = ReadingList(id=list_id, lang=lang, title=dict(title), path=path)
+    for key in ("source", "description"):
+        value = data.get(key, {})
+        if isinstance(value, dict):
+            setattr(rl, key, {str(k): str(v) for k, v in value.items()})
+        else:
+            problems.add(f"'{key}' must be a mapping", path, _key_line(content, key, 1))
+    raw_entries = data.get("entries", [])
+    if not isinstance(raw_entries, list):
+        problems.add("'entries' must be a list", path, _key_line(content, "entries", 1))
+        return rl
+    lines = _entry_lines(content)
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_entries):
+        line = lines[i] if i < len(lines) else _key_line(content, "entries", 1)
+        if not isinstance(raw, dict) or not isinstance(raw.get("paper"), str):
+            problems.add("each entry needs 'paper: <paper id>'", path, line)
+            continue
+        pid = raw["paper"]
+        why = check_id(pid)
+        if why:
+            problems.add(why, path, line)
+            continue
+        if pid in seen:
+            problems.add(f"paper {pid!r} is in the list twice (first at line {seen[pid]})",
+                         path, line)
+            continue
+        seen[pid] = line
+        position = _as_int(raw.get("position"))
+        try:
+            added = date.fromisoformat(str(raw.get("added", "")))
+        except ValueError:
+            problems.add(f"entry {pid!r}: 'added' must be a date YYYY-MM-DD", path, line)
+            continue
+        if position is None or position < 1:
+            problems.add(f"entry {pid!r}: 'position' must be a number from 1", path, line)
+            continue
+        also = raw.get("also_in", [])
+        rl.entries.append(Entry(
+            paper=pid, position=position, added=added, section=_as_str(raw.get("section")),
+            rank=_as_int(raw.get("rank")), year=_as_int(raw.get("year")),
+            also_in=list(also) if isinstance(also, list) else [], line=line,
+        ))
+    return rl
+
+
+def render_list_file(rl: ReadingList) -> str:
+    data: dict[str, Any] = {"lang": rl.lang, "title": dict(rl.title)}
+    if rl.description:
+        data["description"] = dict(rl.description)
+    if rl.source:
+        data["source"] = dict(rl.source)
+    entries = []
+    for e in rl.entries:
+        item: dict[str, Any] = {"paper": e.paper, "position": e.position, "added": e.added}
+        if e.section:
+            item["section"] = e.section
+        if e.rank is not None:
+            item["rank"] = e.rank
+        if e.year is not None:
+            item["year"] = e.year
+        if e.also_in:
+            item["also_in"] = list(e.also_in)
+        entries.append(item)
+    data["entries"] = entries
+    return dump_yaml(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole tree
+
+
+def load_collection(config: Config) -> Collection:
+    """Read and check every paper and list; report every problem, then refuse."""
+    recover(config.root)
+    problems = Problems()
+    parsed: dict[str, dict[str, ParsedFile]] = {}
+    for lang in config.languages:
+        folder = config.lang_dir(lang)
+        if not folder.is_dir():
+            continue
+        with os.scandir(folder) as it:
+            names = sorted(e.name for e in it if e.name.endswith(".md") and e.is_file())
+        for name in names:
+            path = folder / name
+            why = check_id(name[:-3])
+            if why:
+                problems.add(f"bad file name: {why}", path, 1)
+                continue
+            try:
+                pf = parse_paper_file(path, lang, read_text(path), problems, config.languages)
+            except PublishError as exc:
+                problems.items.extend(exc.problems)
+                continue
+            if pf is not None:
+                parsed.setdefault(pf.id, {})[lang] = pf
+    collection = Collection()
+    for pid, by_lang in sorted(parsed.items()):
+        holders = [lang for lang, pf in by_lang.items() if pf.text.meta_in is None]
+        if len(holders) != 1:
+            paths = ", ".join(str(pf.text.path) for pf in by_lang.values())
+            problems.add(
+                "exactly one language file of a paper holds its metadata (the others say "
+                f"`meta_in: <lang>`); found {len(holders)} in: {paths}",
+                next(iter(by_lang.values())).text.path, 1)
+            continue
+        source = holders[0]
+        meta = by_lang[source].meta
+        if meta is None:
+            continue
+        for lang, pf in by_lang.items():
+            if pf.text.meta_in not in (None, source):
+                problems.add(f"meta_in says {pf.text.meta_in!r} but the metadata is in "
+                             f"{by_lang[source].text.path}", pf.text.path, 2)
+        collection.papers[pid] = Paper(id=pid, meta=meta, source_lang=source,
+                                       texts={lang: pf.text for lang, pf in by_lang.items()})
+    if config.lists_dir.is_dir():
+        for path in sorted(config.lists_dir.glob("*.yaml")):
+            try:
+                rl = parse_list_file(path, read_text(path), problems, config.languages)
+            except PublishError as exc:
+                problems.items.extend(exc.problems)
+                continue
+            if rl is not None:
+                collection.lists[rl.id] = rl
+    for rl in collection.lists.values():
+        for e in rl.entries:
+            if e.paper not in collection.papers and e.paper not in parsed:
+                problems.add(f"unknown paper id {e.paper!r}: no content/<lang>/{e.paper}.md",
+                             rl.path, e.line)
+    for paper in collection.papers.values():
+        for list_id in paper.meta.lists:
+            if list_id not in collection.lists:
+                path = paper.texts[paper.source_lang].path
+                problems.add(f"unknown list id {list_id!r}: no content/lists/{list_id}.yaml",
+                             path, _key_line(read_text(path), "lists"))
+    problems.raise_if_any()
+    return collection
+
+
+def collection_files(config: Config, collection: Collection) -> dict[Path, str]:
+    """Every file of the tree as it should be on disk."""
+    files: dict[Path, str] = {}
+    for paper in collection.papers.values():
+        for lang, text in paper_to_files(paper).items():
+            files[config.lang_dir(lang) / f"{paper.id}.md"] = text
+    for rl in collection.lists.values():
+        files[config.lists_dir / f"{rl.id}.yaml"] = render_list_file(rl)
+    return files
+
+
+# ---------------------------------------------------------------------------------------------
+# Atomic multi-file writes
+
+JOURNAL = ".publish-journal.json"
+TMP_SUFFIX = ".publish-tmp"
+
+
+class Transaction:
+    """Stage files, then swap them all in. Unchanged files are not touched."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.files: dict[Path, str] = {}
+
+    def write(self, path: Path, text: str) -> None:
+        self.files[path] = text
+
+    def changed(self) -> dict[Path, str]:
+        out = {}
+        for path, text in self.files.items():
+            data = text.encode("utf-8")
+            try:
+                if path.read_bytes() == data:
+                    continue
+            except FileNotFoundError:
+                pass
+            out[path] = text
+        return out
+
+    def commit(self) -> list[Path]:
+        changed = self.changed()
+        if not changed:
+            return []
+        recover(self.root)
+        _remove_strays(self.root)
+        pairs = []
+        for path, text in changed.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + TMP_SUFFIX)
+            with open(tmp, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            pairs.append((str(tmp), str(path)))
+        journal = self.root / JOURNAL
+        _atomic_write(journal, json.dumps(pairs, ensure_ascii=False).encode("utf-8"))
+        _apply(pairs)
+        journal.unlink()
+        return sorted(changed)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + TMP_SUFFIX)
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _apply(pairs: list[tuple[str, str]]) -> None:
+    for tmp, final in pairs:
+        if os.path.exists(tmp):
+            os.replace(tmp, final)
+
+
+def recover(root: Path) -> bool:
+    """Finish a write that was interrupted after its journal was written; drop staged files
+    of one that was interrupted before. Returns True when something was rolled forward."""
+    journal = root / JOURNAL
+    rolled = False
+    if journal.exists():
+        try:
+            pairs = json.loads(journal.read_text("utf-8"))
+        except (OSError, ValueError):
+            pairs = []
+        _apply([(str(a), str(b)) for a, b in pairs])
+        journal.unlink()
+        rolled = True
+    return rolled
+
+
+def _remove_strays(root: Path) -> None:
+    """Staged files of a run killed before its journal existed: that run changed nothing."""
+    strays = list(root.glob("*" + TMP_SUFFIX))
+    if (root / "content").is_dir():
+        strays += (root / "content").rglob("*" + TMP_SUFFIX)
+    for stray in strays:
+        stray.unlink()

@@ -1,0 +1,224 @@
+"""The generic readers (Markdown, BibTeX, CSV) on small sources with known answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from publish.errors import PublishError
+from publish.imports import bibtex, csv, markdown
+
+MATH = r"Cost $x^2$ and \(a+b\), see https://example.org/a_b?q=1&r=2."
+
+MARKDOWN = """\
+# Awesome Papers
+
+A list of *good* papers.
+
+## Contents
+- [NLP](#nlp)
+
+## NLP
+
+### 2017
+
+1. [Attention **Is** All You Need](https://arxiv.org/abs/1706.03762v5) — The Transformer.
+   - sub one
+     more
+   - sub two
+
+   Continuation paragraph.
+2. **BERT**: Pre-training deep bidirectional transformers (2018)
+
+## Vision
+
+- Deep Residual Learning - residual connections (2016)
+- [ResNet again](https://doi.org/10.1109/CVPR.2016.90), 2016
+- <https://arxiv.org/abs/2005.14165>
+"""
+
+
+def test_markdown_title_description_and_sections() -> None:
+    raw = markdown.read(MARKDOWN, "list.md")
+    assert raw.shape == "markdown"
+    assert raw.title == "Awesome Papers"
+    assert raw.description == "A list of *good* papers."
+    # The contents list points into the page and names no paper.
+    assert [e.section for e in raw.entries] == ["NLP > 2017"] * 2 + ["Vision"] * 3
+    assert [e.line for e in raw.entries] == [12, 18, 22, 23, 24]
+
+
+def test_markdown_linked_item() -> None:
+    first = markdown.read(MARKDOWN, "list.md").entries[0]
+    assert first.title == "Attention Is All You Need"
+    assert first.url == "https://arxiv.org/abs/1706.03762v5"
+    assert first.arxiv == "1706.03762"
+    assert first.rank == 1
+    assert first.blocks == [
+        ("paragraph", "The Transformer."),
+        ("item", "- sub one\n  more"),
+        ("item", "- sub two"),
+        ("paragraph", "Continuation paragraph."),
+    ]
+
+
+def test_markdown_unlinked_items_and_years() -> None:
+    entries = markdown.read(MARKDOWN, "list.md").entries
+    bert, resnet, again, bare = entries[1:]
+    assert (bert.title, bert.year, bert.rank) == ("BERT", 2018, 2)
+    assert bert.blocks == [("paragraph", "Pre-training deep bidirectional transformers (2018)")]
+    assert (resnet.title, resnet.year, resnet.rank) == ("Deep Residual Learning", 2016, None)
+    assert resnet.blocks == [("paragraph", "residual connections (2016)")]
+    # A year alone after the link is not a summary.
+    assert (again.title, again.year, again.blocks) == ("ResNet again", 2016, [])
+    assert again.doi == "10.1109/CVPR.2016.90"
+    # A bare link names no paper: the reader leaves a hint to propose one from.
+    assert bare.title is None
+    assert bare.arxiv == "2005.14165"
+    assert bare.hint == "<https://arxiv.org/abs/2005.14165>"
+
+
+def test_markdown_summary_passes_through_verbatim() -> None:
+    text = f"- **[Title](https://example.org/p)** — {MATH}\n- Other: 1990. A year\n"
+    first, other = markdown.read(text, "list.md").entries
+    assert first.title == "Title"
+    assert first.blocks == [("paragraph", MATH)]
+    # No bold before the colon: the whole line is the title.
+    assert other.title == "Other: 1990. A year"
+    text = "- [T](https://example.org/t) - 1990. was a year\n"
+    assert markdown.read(text, "list.md").entries[0].blocks == [
+        ("paragraph", "1990\\. was a year")]
+
+
+def test_markdown_no_title_when_list_comes_first() -> None:
+    raw = markdown.read("- [A](https://a.org)\n\n# Later\n\n- [B](https://b.org)\n", "x.md")
+    assert raw.title is None
+    assert [(e.title, e.section) for e in raw.entries] == [("A", None), ("B", "Later")]
+
+
+def test_markdown_badges_and_crlf() -> None:
+    text = "* [![img](b.svg)](https://ci) [Adam](https://arxiv.org/abs/1412.6980) — optim\r\n"
+    entry = markdown.read(text, "x.md").entries[0]
+    assert (entry.title, entry.arxiv, entry.blocks) == ("Adam", "1412.6980",
+                                                        [("paragraph", "optim")])
+
+
+BIBTEX = r"""% exported from Zotero
+@string{nips = "NeurIPS"}
+
+@inproceedings{vaswani2017,
+  title     = {Attention Is {All} You
+               Need},
+  author    = {Vaswani, Ashish and Shazeer, Noam and J{\"u}rgen Schmidhuber
+               and {Barnes and Noble} and others},
+  booktitle = nips,
+  year      = {2017},
+  eprint    = {1706.03762v5},
+  archivePrefix = {arXiv},
+  abstract  = {Cost $x^2$ and \(a+b\), see https://example.org/a_b?q=1&r=2.},
+  citations = {100000},
+}
+
+@article{devlin2018,
+  title = {{BERT}: Pre-training of Deep Bidirectional Transformers},
+  author = {Devlin, Jacob},
+  journal = {arXiv preprint arXiv:1810.04805},
+  year = 2018,
+  doi = {https://doi.org/10.18653/v1/N19-1423},
+}
+@misc{he2016, title = {Deep Residual Learning}, url = {https://arxiv.org/abs/1512.03385}}
+"""
+
+
+def test_bibtex_fields() -> None:
+    raw = bibtex.read(BIBTEX, "refs.bib")
+    assert raw.shape == "bibtex"
+    vaswani, devlin, he = raw.entries
+    assert vaswani.line == 4
+    assert vaswani.title == "Attention Is All You Need"
+    assert vaswani.authors == ["Ashish Vaswani", "Noam Shazeer", "Jürgen Schmidhuber",
+                               "Barnes and Noble"]
+    assert (vaswani.year, vaswani.venue, vaswani.arxiv) == (2017, "NeurIPS", "1706.03762")
+    assert vaswani.citations == 100000
+    assert vaswani.blocks == [("paragraph", MATH)]
+    assert devlin.line == 17
+    assert devlin.title == "BERT: Pre-training of Deep Bidirectional Transformers"
+    assert devlin.authors == ["Jacob Devlin"]
+    assert (devlin.year, devlin.arxiv, devlin.doi) == (2018, "1810.04805", "10.18653/v1/N19-1423")
+    assert (he.line, he.arxiv, he.blocks) == (24, "1512.03385", [])
+
+
+def test_bibtex_title_keeps_math_braces() -> None:
+    entry = bibtex.read(r"@article{a, title = {{L}earning in $\mathbb{R}^{n}$ Q\&A}}",
+                        "a.bib").entries[0]
+    assert entry.title == r"Learning in $\mathbb{R}^{n}$ Q&A"
+
+
+def test_bibtex_broken_entry_names_its_line() -> None:
+    text = "\n\n@misc{b,\n  title = {unclosed\n\n@article{c, title={y}}\n"
+    with pytest.raises(PublishError) as info:
+        bibtex.read(text, "refs.bib")
+    assert info.value.problems[0].line == 3
+    assert "refs.bib:3:" in str(info.value)
+
+
+def test_bibtex_duplicate_key_and_bad_year() -> None:
+    with pytest.raises(PublishError) as info:
+        bibtex.read("@article{c, title={y}}\n@article{c, title={z}}\n", "refs.bib")
+    assert info.value.problems[0].line == 2
+    assert "Duplicate entry key" in str(info.value)
+    with pytest.raises(PublishError) as info:
+        bibtex.read("@article{a,\n  title={x},\n  year={soon}\n}\n", "refs.bib")
+    assert info.value.problems[0].line == 3
+    assert "year 'soon'" in str(info.value)
+
+
+CSV = (
+    "Title,Authors,Year,URL,Summary,Notes,Rank,Added,Section\r\n"
+    '"Attention Is All You Need","Ashish Vaswani; Noam Shazeer",2017,'
+    'https://arxiv.org/abs/1706.03762,"Two\r\nlines",ignored,1,2024-01-02,NLP\r\n'
+    "\r\n"
+    ",,,,,,,,\r\n"
+    f'BERT,Jacob Devlin and Ming-Wei Chang,2018,,"{MATH}",,,,\r\n'
+)
+
+
+def test_csv_rows() -> None:
+    raw = csv.read(CSV, "list.csv")
+    assert raw.shape == "csv"
+    first, bert = raw.entries
+    assert (first.line, first.title, first.year) == (2, "Attention Is All You Need", 2017)
+    assert first.authors == ["Ashish Vaswani", "Noam Shazeer"]
+    assert (first.arxiv, first.rank, first.added, first.section) == (
+        "1706.03762", 1, "2024-01-02", "NLP")
+    assert first.blocks == [("paragraph", "Two\nlines")]
+    # The quoted newline, a blank line and an empty row come before BERT.
+    assert bert.line == 6
+    assert bert.authors == ["Jacob Devlin", "Ming-Wei Chang"]
+    assert bert.blocks == [("paragraph", MATH)]
+
+
+def test_csv_optional_columns_and_ids() -> None:
+    text = "title,arxiv,doi,venue,citations\nX,arXiv:1706.03762v2,https://doi.org/10.1000/xyz123,ICML,7\n"
+    entry = csv.read(text, "x.csv").entries[0]
+    assert (entry.arxiv, entry.doi, entry.venue, entry.citations) == (
+        "1706.03762", "10.1000/xyz123", "ICML", 7)
+
+
+def test_csv_missing_title_column() -> None:
+    with pytest.raises(PublishError) as info:
+        csv.read("name,year\nx,2017\n", "x.csv")
+    assert info.value.problems[0].line == 1
+    assert "title" in str(info.value)
+
+
+def test_csv_errors_name_their_lines() -> None:
+    text = 'title,year,summary\n"ok",2017,"multi\nline"\n,2018,\nbad,20x7,\n'
+    with pytest.raises(PublishError) as info:
+        csv.read(text, "x.csv")
+    assert [(p.line, p.message) for p in info.value.problems] == [
+        (4, "empty title"), (5, "year '20x7' is not a whole number")]
+
+
+def test_csv_bad_date() -> None:
+    with pytest.raises(PublishError, match=r"x\.csv:2: added '2024-13-01'"):
+        csv.read("title,added\nx,2024-13-01\n", "x.csv")
