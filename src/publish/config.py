@@ -73,7 +73,8 @@ def parse_config(text: str, root: Path, path: Path | str = CONFIG_NAME) -> Confi
     for key in data:
         if key not in _KEYS:
             problems.add(
-                f"unknown key {key!r} (known: {', '.join(sorted(_KEYS))})", path, _line_of(text, key)
+                f"unknown key {key!r} (known: {', '.join(sorted(_KEYS))})", path,
+                _line_of(text, key)
             )
     languages = data.get("languages", ["en", "zh"])
     if not isinstance(languages, list) or not languages or not all(
@@ -99,7 +100,8 @@ def parse_config(text: str, root: Path, path: Path | str = CONFIG_NAME) -> Confi
     for lang in languages:
         value = titles.get(lang)
         if not isinstance(value, str) or not value.strip():
-            problems.add(f"missing the site title in {lang!r}: add `{lang} = \"...\"` under [title]",
+            problems.add(f"missing the site title in {lang!r}: add `{lang} = \"...\"` under "
+                         "[title]",
                          path, _line_of(text, "title"))
     for lang in titles:
         if lang not in languages:

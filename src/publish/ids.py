@@ -19,7 +19,8 @@ def check_id(value: object) -> str | None:
     if not isinstance(value, str) or not value:
         return "an id must be a non-empty string"
     if "/" in value or "\\" in value or ".." in value:
-        return f"id {value!r} looks like a path; ids are lowercase ASCII letters, digits and hyphens"
+        return (f"id {value!r} looks like a path; ids are lowercase ASCII letters, digits and "
+                "hyphens")
     if not is_valid_id(value):
         return f"id {value!r} is not a slug (lowercase ASCII letters, digits and single hyphens)"
     return None

@@ -75,6 +75,12 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return front, body, body_line
 
 
+def _value_line(text: str, value: str) -> int:
+    """The line of a list item `- value` (or `key: value`) in a whole file."""
+    m = re.search(rf"^\s*(?:-|\w+:)\s*['\"]?{re.escape(value)}['\"]?\s*$", text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
 def _key_line(front: str, key: str, offset: int = 2) -> int:
     m = re.search(rf"^{re.escape(key)}\s*:", front, re.MULTILINE)
     return offset + (front.count("\n", 0, m.start()) if m else 0)
@@ -387,6 +393,7 @@ def load_collection(config: Config) -> Collection:
     recover(config.root)
     problems = Problems()
     parsed: dict[str, dict[str, ParsedFile]] = {}
+    present: set[str] = set()  # ids with a file, parsed or not: no "unknown id" on top
     for lang in config.languages:
         folder = config.lang_dir(lang)
         if not folder.is_dir():
@@ -395,6 +402,7 @@ def load_collection(config: Config) -> Collection:
             names = sorted(e.name for e in it if e.name.endswith(".md") and e.is_file())
         for name in names:
             path = folder / name
+            present.add(name[:-3])
             why = check_id(name[:-3])
             if why:
                 problems.add(f"bad file name: {why}", path, 1)
@@ -420,7 +428,7 @@ def load_collection(config: Config) -> Collection:
         meta = by_lang[source].meta
         if meta is None:
             continue
-        for lang, pf in by_lang.items():
+        for pf in by_lang.values():
             if pf.text.meta_in not in (None, source):
                 problems.add(f"meta_in says {pf.text.meta_in!r} but the metadata is in "
                              f"{by_lang[source].text.path}", pf.text.path, 2)
@@ -437,7 +445,7 @@ def load_collection(config: Config) -> Collection:
                 collection.lists[rl.id] = rl
     for rl in collection.lists.values():
         for e in rl.entries:
-            if e.paper not in collection.papers and e.paper not in parsed:
+            if e.paper not in present:
                 problems.add(f"unknown paper id {e.paper!r}: no content/<lang>/{e.paper}.md",
                              rl.path, e.line)
     for paper in collection.papers.values():
@@ -445,7 +453,7 @@ def load_collection(config: Config) -> Collection:
             if list_id not in collection.lists:
                 path = paper.texts[paper.source_lang].path
                 problems.add(f"unknown list id {list_id!r}: no content/lists/{list_id}.yaml",
-                             path, _key_line(read_text(path), "lists"))
+                             path, _value_line(read_text(path), list_id))
     problems.raise_if_any()
     return collection
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ..errors import PublishError
@@ -13,7 +14,7 @@ CITATIONS_RE = re.compile(r"^(\d{1,3}(?:[\s\u00a0\u202f,]\d{3})*|\d+)\s+citation
 
 
 def looks_like(lines: list[str]) -> bool:
-    hits = sum(1 for a, b in zip(lines, lines[1:], strict=False)
+    hits = sum(1 for a, b in itertools.pairwise(lines)
                if ENTRY_RE.match(a) and CITATIONS_RE.match(b.strip()))
     return hits >= 2
 

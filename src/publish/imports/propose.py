@@ -34,7 +34,8 @@ def _head(title: str) -> str | None:
     return head if head != title and len(head.split()) <= 3 else None
 
 
-_NAME_RE = re.compile(r"(?<![\w-])([A-Za-z]*[A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z]+[A-Z]\w*)(?![\w-])")
+_NAME_RE = re.compile(
+    r"(?<![\w-])([A-Za-z]*[A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z]+[A-Z]\w*)(?![\w-])")
 
 
 def _summary_names(summary: str) -> set[str]:

@@ -52,7 +52,7 @@ def read(text: str, path: str) -> RawList:
         if i == 1:
             title, _, description = line.partition(" — ")
             out.title = title
-            out.description = line if not description else description
+            out.description = description if description else line
             continue
         if " · " in line and len(line) < 200:
             # A publication card: "<venue> · Apr 2023 Open access". The scraper glued the

@@ -1,0 +1,55 @@
+"""Blocks and their hashes: what 'the source changed' means."""
+
+from __future__ import annotations
+
+from publish.blocks import block_hash, format_marker, join_blocks, split_blocks
+from publish.ids import check_id, slugify
+
+
+def test_slugs_are_stable_ascii_and_never_paths():
+    assert slugify("Attention Is All You Need") == "attention-is-all-you-need"
+    assert slugify("LoRA: Low-Rank Adaptation of Large Language Models") == (
+        "lora-low-rank-adaptation-of-large-language-models")
+    assert slugify("Fréchet Audio Distance") == "frechet-audio-distance"
+    assert slugify("Patch n’ Pack: NaViT") == "patch-n-pack-navit"
+    assert slugify("注意力") .startswith("paper-")
+    assert len(slugify("word " * 100)) <= 80
+    for bad in ("..", "../etc/passwd", "a/b", "Upper-Case", "", "a--b", "-a"):
+        assert check_id(bad) is not None, bad
+    assert check_id("attention-is-all-you-need") is None
+
+
+def test_rewrapping_does_not_change_a_hash_but_an_edit_does():
+    text = "The Transformer relies on attention.\nIt trains fast."
+    assert block_hash(text) == block_hash("The Transformer relies on attention. It trains fast.")
+    assert block_hash(text) == block_hash("  The Transformer relies   on attention.\n\tIt trains fast.")
+    assert block_hash(text) != block_hash("The Transformer relies on attention. It trains slowly.")
+    # Chinese: a line break inside a sentence leaves no space when joined.
+    assert block_hash("模型在\n基准上表现出色。") == block_hash("模型在基准上表现出色。")
+    assert block_hash("- item one") == block_hash("* item one")
+
+
+def test_split_blocks_kinds_lines_and_markers():
+    marker = format_marker("en", "abc123abc123", "machine", by="libre", at="2026-11-23")
+    body = (
+        "# Heading\n\nFirst paragraph\nwrapped.\n\n- one\n- two\n\n"
+        f"{marker}\n机器翻译的段落。\n\n$$x^2$$\n"
+    )
+    blocks = split_blocks(body, "zh", first_line=10)
+    assert [(b.kind, b.line) for b in blocks] == [
+        ("heading", 10), ("paragraph", 12), ("item", 15), ("item", 16), ("paragraph", 19),
+        ("paragraph", 21)]
+    assert blocks[1].text == "First paragraph\nwrapped."
+    assert blocks[0].is_original and blocks[0].origin == "zh"
+    translated = blocks[4]
+    assert (translated.origin, translated.source_hash, translated.state, translated.by) == (
+        "en", "abc123abc123", "machine", "libre")
+    assert not translated.is_original
+
+
+def test_join_blocks_keeps_items_in_one_tight_list():
+    body = join_blocks([("paragraph", "Intro."), ("item", "- a"), ("item", "- b"),
+                        ("paragraph", "End.")])
+    assert body == "Intro.\n\n- a\n- b\n\nEnd.\n"
+    assert [b.kind for b in split_blocks(body, "en")] == ["paragraph", "item", "item",
+                                                         "paragraph"]

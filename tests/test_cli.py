@@ -1,0 +1,86 @@
+"""The command line as a newcomer meets it: help, version, init, list, show."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import REPO, run
+
+from publish import __version__
+from publish.cli import cli
+
+
+def commands() -> list[str]:
+    return sorted(cli.commands)
+
+
+def test_version_and_help():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in commands():
+        assert name in result.output
+
+
+def test_every_command_has_help_with_an_example():
+    for name in commands():
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example" in result.output, f"`publish {name} --help` shows no example"
+
+
+def test_readme_documents_every_command():
+    readme = (REPO / "README.md").read_text("utf-8")
+    for name in commands():
+        assert re.search(rf"`publish {name}\b", readme), f"README does not document {name}"
+
+
+def test_init_makes_a_valid_empty_project(tmp_path: Path):
+    root = tmp_path / "new"
+    result = CliRunner().invoke(cli, ["init", str(root)])
+    assert result.exit_code == 0
+    assert (root / "publish.toml").is_file()
+    listed = run(root, "list", "--format", "json")
+    assert listed.exit_code == 0 and json.loads(listed.output) == []
+    again = CliRunner().invoke(cli, ["init", str(root)])
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_root_is_found_by_walking_up(seeded: Path, monkeypatch):
+    monkeypatch.chdir(seeded / "content" / "zh")
+    result = CliRunner().invoke(cli, ["list", "--lang", "zh", "--format", "json"])
+    assert result.exit_code == 0
+    rows = json.loads(result.output)
+    assert 20 <= len(rows) <= 30
+    monkeypatch.chdir(seeded.parent)
+    result = CliRunner().invoke(cli, ["list"])
+    assert result.exit_code == 2 and "publish init" in result.output
+
+
+def test_list_of_a_reading_list_in_its_order(seeded: Path):
+    result = run(seeded, "list", "--list", "best-ai-2015-now", "--format", "json")
+    rows = json.loads(result.output)
+    assert [r["rank"] for r in rows[:3]] == [1, 2, 3]
+    assert rows[0]["title"] == ("An Image is Worth 16x16 Words: Transformers for Image "
+                                "Recognition at Scale")
+    assert rows[0]["languages"] == {"en": "original", "zh": "missing"}
+    table = run(seeded, "list", "--list", "llm-top10-2023-zh")
+    assert table.exit_code == 0
+    assert "10 papers in llm-top10-2023-zh" in table.output
+
+
+def test_show_one_paper_in_both_languages(seeded: Path):
+    pid = "llama-2-open-foundation-and-fine-tuned-chat-models"
+    record = json.loads(run(seeded, "show", pid, "--format", "json").output)
+    assert record["arxiv"] == "2307.09288"
+    assert record["url"] == "https://arxiv.org/abs/2307.09288"
+    assert {e["list"] for e in record["lists"]} >= {"best-ai-2015-now", "llm-top10-2023-zh"}
+    zh = record["texts"]["zh"]["blocks"]
+    assert zh[0]["origin"] == "zh" and zh[0]["translation_of"] is None
+    text = run(seeded, "show", pid).output
+    assert "Llama 2: Open Foundation and Fine-Tuned Chat Models" in text
+    assert "本篇论文" in text
