@@ -22,7 +22,8 @@ def test_slugs_are_stable_ascii_and_never_paths():
 def test_rewrapping_does_not_change_a_hash_but_an_edit_does():
     text = "The Transformer relies on attention.\nIt trains fast."
     assert block_hash(text) == block_hash("The Transformer relies on attention. It trains fast.")
-    assert block_hash(text) == block_hash("  The Transformer relies   on attention.\n\tIt trains fast.")
+    assert block_hash(text) == block_hash(
+        "  The Transformer relies   on attention.\n\tIt trains fast.")
     assert block_hash(text) != block_hash("The Transformer relies on attention. It trains slowly.")
     # Chinese: a line break inside a sentence leaves no space when joined.
     assert block_hash("模型在\n基准上表现出色。") == block_hash("模型在基准上表现出色。")
