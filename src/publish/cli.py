@@ -1,20 +1,18 @@
-"""The `publish` command line: parses options and calls the core. Nothing else lives here."""
+"""The `publish` command group: error handling and registration. Verbs live in
+`publish.commands`; each parses its options and calls one core function."""
 
 from __future__ import annotations
 
-import json
+import importlib
+import pkgutil
 import sys
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, commands
 from .errors import PublishError
-
-FORMAT_TABLE_JSON = click.Choice(["table", "json"])
 
 
 def _fail(exc: PublishError) -> None:
@@ -31,25 +29,6 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except PublishError as exc:
             _fail(exc)
-
-
-def _config(ctx: click.Context):  # -> Config
-    from .config import load_config
-
-    return load_config(ctx.obj.get("root"))
-
-
-def lang_option(help_text: str = "Only this language.") -> Callable:
-    return click.option("--lang", "lang", type=click.Choice(["en", "zh"]), help=help_text)
-
-
-def list_option(help_text: str = "Only the papers of this reading list (its id).") -> Callable:
-    return click.option("--list", "list_id", metavar="LIST_ID", help=help_text)
-
-
-def format_option(choices: click.Choice = FORMAT_TABLE_JSON) -> Callable:
-    return click.option("--format", "fmt", type=choices, default="table", show_default=True,
-                        help="table for people, json for scripts.")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,112 +54,12 @@ def cli(ctx: click.Context, root: Path | None) -> None:
     ctx.obj["root"] = root
 
 
-@cli.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-def init(folder: Path) -> None:
-    """Create an empty, valid project in FOLDER.
-
-    \b
-    Example:
-      publish init reading-list && cd reading-list && publish list
-    """
-    from .config import init_project
-
-    for path in init_project(folder):
-        click.echo(f"created {path}")
 
 
-@cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@list_option("Id of the reading list to merge into (created if new), e.g. papers-list.")
-@click.option("--lang", "lang", type=click.Choice(["en", "zh"]), required=True,
-              help="Language the list is written in.")
-@click.option("--format", "fmt", default="auto", show_default=True,
-              type=click.Choice(["auto", "seed-text", "markdown", "bibtex", "csv"]),
-              help="Shape of FILE; auto uses the extension (.md .bib .csv) and recognises the "
-                   "seed text shapes by their content.")
-@click.option("--title", "titles", multiple=True, metavar="[LANG:]TEXT",
-              help="The list's title, in the list's language or in LANG (repeatable). Only "
-                   "fills titles the list does not have yet.")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]),
-              help="Date new entries are 'added' (default: today, or SOURCE_DATE_EPOCH).")
-@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
-@click.option("--report", "report_fmt", type=FORMAT_TABLE_JSON, default="table",
-              show_default=True,
-              help="How to print what happened (--format is taken by the input's shape).")
-@click.pass_context
-def import_(ctx: click.Context, file: Path, list_id: str | None, lang: str, fmt: str,
-            titles: tuple[str, ...], day: Any, dry_run: bool, report_fmt: str) -> None:
-    """Merge the reading list in FILE into content/.
-
-    The same paper found in several lists (or twice in one) becomes one paper: matched by
-    arXiv id or DOI, else by title ignoring case, punctuation and hyphens. Titles that are
-    only similar are reported and kept apart. Conflicting metadata is kept and reported.
-    Re-importing the same file changes nothing.
-
-    \b
-    Example:
-      publish import ../seeds/001.txt --list best-ai-2015-now --lang en
-      publish import papers.bib --list reading-group --lang en --dry-run
-    """
-    from .imports import import_list
-    from .report import print_import
-
-    if not list_id:
-        raise click.UsageError("--list LIST_ID is required")
-    by_lang = {}
-    for text in titles:
-        code, sep, rest = text.partition(":")
-        by_lang.update({code: rest.strip()} if sep and code in ("en", "zh") else {lang: text})
-    result = import_list(_config(ctx), file, list_id, lang, fmt, dry_run,
-                         day.date() if isinstance(day, date) else None, by_lang)
-    print_import(result, report_fmt)
-    if result.report.unconfirmed:
-        sys.exit(1)
-
-
-@cli.command("list")
-@lang_option("Only papers that have a file in this language (titles shown in it).")
-@list_option()
-@format_option()
-@click.pass_context
-def list_(ctx: click.Context, lang: str | None, list_id: str | None, fmt: str) -> None:
-    """List the papers, or the entries of one reading list in its order.
-
-    \b
-    Examples:
-      publish list --list best-ai-2015-now
-      publish list --lang zh --format json
-    """
-    from .browse import paper_rows
-    from .report import print_papers
-    from .store import load_collection
-
-    config = _config(ctx)
-    rows = paper_rows(load_collection(config), config.languages, lang, list_id)
-    print_papers(rows, fmt, config.languages, list_id)
-
-
-@cli.command()
-@click.argument("paper_id")
-@format_option()
-@click.pass_context
-def show(ctx: click.Context, paper_id: str, fmt: str) -> None:
-    """Show one paper: metadata, lists, and its blocks in every language.
-
-    \b
-    Example:
-      publish show llama-2-open-foundation-and-fine-tuned-chat-models
-    """
-    from .browse import paper_record
-    from .report import print_paper
-    from .store import load_collection
-
-    record = paper_record(load_collection(_config(ctx)), paper_id)
-    if fmt == "json":
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-    else:
-        print_paper(record)
+for _info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+    for _command in getattr(importlib.import_module(f"{commands.__name__}.{_info.name}"),
+                            "COMMANDS", []):
+        cli.add_command(_command)
 
 
 def main() -> None:

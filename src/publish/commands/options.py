@@ -1,0 +1,30 @@
+"""Options shared by the commands, so every verb speaks one vocabulary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+FORMAT_TABLE_JSON = click.Choice(["table", "json"])
+LANGUAGES = ("en", "zh")
+
+
+def project_config(ctx: click.Context):  # -> publish.config.Config
+    """The validated publish.toml of the project this command runs in."""
+    from ..config import load_config
+
+    return load_config(ctx.find_root().obj.get("root"))
+
+
+def lang_option(help_text: str = "Only this language.", **kw) -> Callable:
+    return click.option("--lang", "lang", type=click.Choice(LANGUAGES), help=help_text, **kw)
+
+
+def list_option(help_text: str = "Only the papers of this reading list (its id).") -> Callable:
+    return click.option("--list", "list_id", metavar="LIST_ID", help=help_text)
+
+
+def format_option(choices: click.Choice = FORMAT_TABLE_JSON) -> Callable:
+    return click.option("--format", "fmt", type=choices, default="table", show_default=True,
+                        help="table for people, json for scripts.")
