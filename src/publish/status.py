@@ -1,0 +1,207 @@
+"""Translation state of every paper, language and block: a pure function of the model.
+
+For a target language L, the units of work are the original blocks of every *other* language
+(a Chinese original needs English as much as an English one needs Chinese), and L's own
+originals. L's translation blocks are paired with their source blocks the way a diff pairs
+lines: first every translation whose recorded source hash still exists, in order (the longest
+common subsequence); then, between two such anchors, the leftovers in order — those are
+translations whose source was edited. So inserting, deleting or moving a source paragraph
+never misaligns the translations after it, and an edit marks exactly its own block outdated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .model import MACHINE, Block, Collection, Paper
+
+MISSING, OUTDATED, MACHINE_STATE, CURRENT, ORIGINAL = (
+    "missing", "outdated", "machine", "current", "original")
+# Worst first: a paper's state in a language is the worst of its blocks'.
+STATES = (MISSING, OUTDATED, MACHINE_STATE, CURRENT, ORIGINAL)
+_RANK = {s: i for i, s in enumerate(STATES)}
+
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD_RE = re.compile(r"[A-Za-z0-9][\w'’.-]*")
+
+
+def text_size(text: str) -> int:
+    """Work in translators' units: a word of English, a character of Chinese."""
+    return len(_CJK_RE.findall(text)) + len(_WORD_RE.findall(_CJK_RE.sub(" ", text)))
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One piece of text as it stands in language `lang`."""
+
+    lang: str
+    state: str
+    source: Block | None  # the block in its origin language (None for L's own originals)
+    block: Block | None  # the text in `lang` (None when missing)
+    machine: bool = False  # an outdated block that is also an unreviewed machine draft
+
+    @property
+    def original(self) -> Block:
+        b = self.source or self.block
+        assert b is not None
+        return b
+
+
+@dataclass(frozen=True, slots=True)
+class Orphan:
+    """A translation whose source cannot be found at all: its source paragraph was deleted,
+    or its marker names a language with no text."""
+
+    block: Block
+    reason: str
+
+
+@dataclass
+class PaperStatus:
+    paper: Paper
+    lang: str
+    state: str
+    units: list[Unit] = field(default_factory=list)
+    orphans: list[Orphan] = field(default_factory=list)
+
+    @property
+    def work(self) -> int:
+        """Source text still to translate or re-check, in `text_size` units."""
+        return sum(text_size(u.original.text) for u in self.units
+                   if u.state in (MISSING, OUTDATED, MACHINE_STATE))
+
+
+def _pair(sources: Sequence[Block], translations: Sequence[Block], lang: str,
+          orphans: list[Orphan]) -> list[Unit]:
+    """Units for `sources` (originals of one language, in order) given `translations` of
+    them into `lang` (in the order they appear in the `lang` file)."""
+
+    def found(s: Block, t: Block) -> Unit:
+        machine = t.state == MACHINE
+        return Unit(lang, MACHINE_STATE if machine else CURRENT, s, t, machine=machine)
+
+    matcher = SequenceMatcher(None, [t.source_hash for t in translations],
+                              [s.hash for s in sources], autojunk=False)
+    paired: dict[int, Unit] = {}
+    gaps: list[tuple[list[int], list[Block]]] = []
+    for tag, t0, t1, s0, s1 in matcher.get_opcodes():
+        if tag == "equal":
+            for k in range(s1 - s0):
+                paired[s0 + k] = found(sources[s0 + k], translations[t0 + k])
+        else:
+            gaps.append((list(range(s0, s1)), list(translations[t0:t1])))
+    # A paragraph that moved: its translation still names its hash, elsewhere in the file.
+    loose: dict[str | None, list[Block]] = {}
+    for _, pending in gaps:
+        for t in pending:
+            loose.setdefault(t.source_hash, []).append(t)
+    for indexes, _ in gaps:
+        for si in indexes:
+            if loose.get(sources[si].hash):
+                paired[si] = found(sources[si], loose[sources[si].hash].pop(0))
+    used = {id(u.block) for u in paired.values()}
+    # What is left between two anchors is an edited source and its old translation, in order.
+    for indexes, pending in gaps:
+        rest = [t for t in pending if id(t) not in used]
+        for si in indexes:
+            if si in paired:
+                continue
+            if rest:
+                t = rest.pop(0)
+                paired[si] = Unit(lang, OUTDATED, sources[si], t, machine=t.state == MACHINE)
+            else:
+                paired[si] = Unit(lang, MISSING, sources[si], None)
+        orphans.extend(Orphan(t, "its source block is gone (deleted, or edited beyond the "
+                                 "blocks around it)") for t in rest)
+    return [paired[i] for i in range(len(sources))]
+
+
+def paper_status(paper: Paper, lang: str, languages: Iterable[str]) -> PaperStatus:
+    text = paper.texts.get(lang)
+    mine = text.blocks if text else []
+    units: list[Unit] = [Unit(lang, ORIGINAL, None, b) for b in mine if b.is_original]
+    orphans: list[Orphan] = []
+    others = [code for code in languages if code != lang]
+    for code in others:
+        other = paper.texts.get(code)
+        sources = [b for b in other.blocks if b.is_original] if other else []
+        translations = [b for b in mine if not b.is_original and b.origin == code]
+        units += _pair(sources, translations, lang, orphans)
+    for b in mine:
+        if not b.is_original and b.origin not in others:
+            orphans.append(Orphan(b, f"its marker names {b.origin!r}, not another language "
+                                     "of the project"))
+    if text is None:
+        state = MISSING
+    elif units:
+        state = min((u.state for u in units), key=_RANK.__getitem__)
+    else:
+        state = ORIGINAL if lang == paper.source_lang else MISSING
+    return PaperStatus(paper, lang, state, units, orphans)
+
+
+@dataclass
+class Summary:
+    papers: int = 0
+    states: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    words_to_translate: int = 0
+
+    @property
+    def coverage(self) -> float:
+        done = self.states[ORIGINAL] + self.states[CURRENT]
+        return round(100.0 * done / self.papers, 1) if self.papers else 100.0
+
+    def add(self, status: PaperStatus) -> None:
+        self.papers += 1
+        self.states[status.state] += 1
+        self.words_to_translate += status.work
+
+    def as_dict(self) -> dict[str, object]:
+        return {"papers": self.papers, "states": dict(self.states), "coverage": self.coverage,
+                "words_to_translate": self.words_to_translate}
+
+
+@dataclass
+class Report:
+    languages: tuple[str, ...]
+    statuses: dict[str, dict[str, PaperStatus]]  # paper id -> lang -> status
+    summary: dict[str, Summary]
+    lists: dict[str, dict[str, Summary]]
+
+
+def collection_status(collection: Collection, languages: Sequence[str],
+                      list_id: str | None = None) -> Report:
+    """Status of every paper (or one list's papers) in every language, with summaries."""
+    languages = tuple(languages)
+    papers = (collection.in_list(list_id) if list_id is not None
+              else list(collection.papers.values()))
+    statuses = {p.id: {lang: paper_status(p, lang, languages) for lang in languages}
+                for p in papers}
+    summary = {lang: Summary() for lang in languages}
+    for by_lang in statuses.values():
+        for lang, st in by_lang.items():
+            summary[lang].add(st)
+    per_list: dict[str, dict[str, Summary]] = {}
+    for lid, rl in sorted(collection.lists.items()):
+        if list_id is not None and lid != list_id:
+            continue
+        sums = {lang: Summary() for lang in languages}
+        for pid in rl.paper_ids():
+            for lang, st in statuses.get(pid, {}).items():
+                sums[lang].add(st)
+        per_list[lid] = sums
+    return Report(languages, statuses, summary, per_list)
+
+
+def worst_first(report: Report, lang: str | None = None) -> list[str]:
+    """Paper ids, the most work first: worst state, then most text to translate."""
+    langs = (lang,) if lang else report.languages
+
+    def key(pid: str) -> tuple[int, int, str]:
+        sts = [report.statuses[pid][code] for code in langs]
+        return (min(_RANK[s.state] for s in sts), -sum(s.work for s in sts), pid)
+
+    return sorted(report.statuses, key=key)
