@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from . import frontmatter
 from .config import Config
 from .errors import Problems, PublishError
 from .ids import check_id
@@ -90,7 +91,8 @@ def load_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
     """YAML with every scalar kept as a string: the schema decides types, so `no`, `1e3` or
     `2106.10000` never turn into a boolean or a float behind the user's back."""
     try:
-        return yaml.load(text, Loader=yaml.CBaseLoader)
+        fast = frontmatter.parse(text)
+        return fast if fast is not None else frontmatter.load_events(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
@@ -288,8 +290,13 @@ def paper_to_files(paper: Paper) -> dict[str, str]:
 
 
 def _entry_lines(text: str) -> list[int]:
-    return [text.count("\n", 0, m.start()) + 1
-            for m in re.finditer(r"^\s*-\s+paper\s*:", text, re.MULTILINE)]
+    """Line of each `- paper:` entry, counting newlines once through the file."""
+    lines, line, pos = [], 1, 0
+    for m in re.finditer(r"^\s*-\s+paper\s*:", text, re.MULTILINE):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        lines.append(line)
+    return lines
 
 
 def parse_list_file(path: Path, content: str, problems: Problems,

@@ -1,0 +1,68 @@
+"""The fast front-matter path reads exactly what PyYAML reads, or steps aside."""
+
+from __future__ import annotations
+
+import yaml
+from conftest import REPO
+
+from publish.frontmatter import load_events, parse
+from publish.store import split_front_matter
+
+
+def base(text: str):
+    return yaml.load(text, Loader=yaml.CBaseLoader)
+
+
+def test_every_committed_file_reads_the_same_both_ways():
+    fast = 0
+    files = sorted((REPO / "content").glob("*/*.md"))
+    for path in files:
+        front = split_front_matter(path.read_text("utf-8"))[0]
+        got = parse(front)
+        if got is not None:
+            fast += 1
+            assert got == base(front), path
+        assert load_events(front) == base(front), path
+    assert fast > 0.95 * len(files)  # the fast path is the common path
+    for path in sorted((REPO / "content").glob("**/*.yaml")):
+        text = path.read_text("utf-8")
+        assert load_events(text) == base(text), path
+
+
+TRICKY = [
+    "a: 1\nb: '2106.10000'\nc: no\nd: ~\n",
+    "a: 'it''s'\nb: x - y\nc: -1\nd: :x\n",
+    "title: 'LoRA: Low-Rank'\nlists:\n  - one\n  - two\n",
+    "lists:\n- one\n- two\nyear: 2017\n",
+    "empty:\nnext: 1\n",
+    "a: x # comment\n",
+    'a: "double \\u00e9"\n',
+    "a: [1, 2]\n",
+    "a: {b: 1}\n",
+    "a:\n  b: 1\n",
+    "a: |\n  block\n",
+    "a: &x 1\nb: *x\n",
+    "a: !!int 3\n",
+    "lists:\n  - one\n    continued\n",
+    "lists:\n  - one\n    - two\n",
+    "a: b\u2028c\n",
+    "a: 'unterminated\n",
+    "a: x\ta\n",
+    "key with space: 1\n",
+    "a: b: c\n",
+    "- top\n- level\n",
+    "a: 'x' 'y'\n",
+    "a: ?b\nc: ? d\n",
+]
+
+
+def test_tricky_texts_match_pyyaml_or_fall_back():
+    for text in TRICKY:
+        try:
+            expected = base(text)
+        except yaml.YAMLError:
+            assert parse(text) is None, text
+            continue
+        got = parse(text)
+        assert got is None or got == expected, (text, got, expected)
+        assert load_events(text) == expected, text
