@@ -76,3 +76,11 @@ def test_machine_drafts_missing_and_originals_both_ways():
 def test_text_size_counts_words_and_characters():
     assert text_size("Attention is all you need.") == 5
     assert text_size("注意力机制 Transformer 模型") == 8
+
+
+def test_an_outdated_person_translation_kept_beside_a_new_draft_is_superseded():
+    edited = ["Alpha paragraph about attention, revised."]
+    zh = [(EN[0], ZH[0], "human"), (edited[0], "甲段（新）。", "machine")]
+    st = paper_status(paper(edited, zh), "zh", ("en", "zh"))
+    assert [u.state for u in st.units] == ["machine"]
+    assert [(o.block.text, o.superseded) for o in st.orphans] == [("甲段。", True)]

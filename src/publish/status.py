@@ -53,10 +53,13 @@ class Unit:
 @dataclass(frozen=True, slots=True)
 class Orphan:
     """A translation whose source cannot be found at all: its source paragraph was deleted,
-    or its marker names a language with no text."""
+    or its marker names a language with no text. A *superseded* one is an outdated person's
+    translation kept just before the newer translation of the same paragraph (machine drafting
+    never replaces a person's text): it is there for reference, not a problem."""
 
     block: Block
     reason: str
+    superseded: bool = False
 
 
 @dataclass
@@ -103,6 +106,8 @@ def _pair(sources: Sequence[Block], translations: Sequence[Block], lang: str,
             if loose.get(sources[si].hash):
                 paired[si] = found(sources[si], loose[sources[si].hash].pop(0))
     used = {id(u.block) for u in paired.values()}
+    follows_paired = {id(translations[i]) for i in range(len(translations) - 1)
+                      if id(translations[i + 1]) in used}
     # What is left between two anchors is an edited source and its old translation, in order.
     for indexes, pending in gaps:
         rest = [t for t in pending if id(t) not in used]
@@ -114,8 +119,13 @@ def _pair(sources: Sequence[Block], translations: Sequence[Block], lang: str,
                 paired[si] = Unit(lang, OUTDATED, sources[si], t, machine=t.state == MACHINE)
             else:
                 paired[si] = Unit(lang, MISSING, sources[si], None)
-        orphans.extend(Orphan(t, "its source block is gone (deleted, or edited beyond the "
-                                 "blocks around it)") for t in rest)
+        for t in rest:
+            if id(t) in follows_paired:
+                orphans.append(Orphan(t, "superseded by the newer translation after it",
+                                      superseded=True))
+            else:
+                orphans.append(Orphan(t, "its source block is gone (deleted, or edited beyond "
+                                         "the blocks around it)"))
     return [paired[i] for i in range(len(sources))]
 
 
