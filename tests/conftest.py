@@ -61,6 +61,10 @@ def import_seeds(root: Path) -> None:
     imports.mkdir(parents=True, exist_ok=True)
     for confirmed in (REPO / "content" / "imports").glob("*.yaml"):
         (imports / confirmed.name).write_bytes(confirmed.read_bytes())
+    for hand_written in ("glossary.yaml", "check.yaml"):
+        source = REPO / "content" / hand_written
+        if source.is_file():
+            (root / "content" / hand_written).write_bytes(source.read_bytes())
     for prefix, list_id, lang, extra in SEED_IMPORTS:
         result = run(root, "import", str(seed(prefix)), "--list", list_id, "--lang", lang,
                      *extra, env={"SOURCE_DATE_EPOCH": IMPORT_DATE})

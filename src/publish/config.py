@@ -54,7 +54,7 @@ class Config:
         return self.root / "content" / lang
 
 
-_KEYS = {"languages", "source_language", "title"}
+_KEYS = {"languages", "source_language", "title", "translate"}
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -107,6 +107,12 @@ def parse_config(text: str, root: Path, path: Path | str = CONFIG_NAME) -> Confi
         if lang not in languages:
             problems.add(f"[title] has {lang!r}, which is not one of 'languages'", path,
                          _line_of(text, lang))
+    if "translate" in data:
+        # The [translate] table is the translate package's to describe; reported here with
+        # the rest so every problem in publish.toml comes out at once.
+        from .translate.backends import check_table
+
+        problems.items.extend(check_table(data["translate"], Path(path), text).items)
     problems.raise_if_any()
     return Config(root=root, languages=tuple(languages), source_language=source,
                   title={k: str(v) for k, v in titles.items()})
@@ -154,6 +160,7 @@ def init_project(folder: Path, title_en: str = "AI Papers Reading List",
     made.append(target)
     ignore = folder / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("build/\n")
+        ignore.write_text("build/\n.publish-journal.json*\n.publish-translate.lock\n"
+                          "translation-memory.sqlite-wal\ntranslation-memory.sqlite-shm\n")
         made.append(ignore)
     return made
