@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 from conftest import REPO
 
-from publish.frontmatter import load_events, parse
+from publish.frontmatter import load_events, parse, parse_records
 from publish.store import split_front_matter
 
 
@@ -66,3 +66,17 @@ def test_tricky_texts_match_pyyaml_or_fall_back():
         got = parse(text)
         assert got is None or got == expected, (text, got, expected)
         assert load_events(text) == expected, text
+
+
+def test_list_files_read_the_same_through_the_record_reader():
+    from publish.store import _load_list_yaml
+
+    for path in sorted((REPO / "content" / "lists").glob("*.yaml")):
+        text = path.read_text("utf-8")
+        _, _, entries = text.partition("\nentries:\n")
+        assert parse_records(entries) is not None, path  # the fast path is taken
+        assert _load_list_yaml(text, path) == base(text), path
+    odd = "lang: en\ntitle: {en: X}\nentries:\n  - paper: a\n    position: 1\n  - {paper: b}\n"
+    assert _load_list_yaml(odd, REPO / "x.yaml") == base(odd)
+    nested = "entries:\n  - paper: a\n    deep:\n      more: 1\n"
+    assert parse_records(nested.partition("\nentries:\n")[2] or nested[9:]) is None

@@ -21,10 +21,10 @@ from markdown_it import MarkdownIt
 
 from .model import TRANSLATION_STATES, Block
 
+MARKER_START = "<!-- translation "
 MARKER_RE = re.compile(r"^<!--\s*translation\s+(?P<attrs>[^>]*?)\s*-->\s*$")
 _ATTR_RE = re.compile(r'(\w+)=("[^"]*"|\S+)')
 _LIST_MARK_RE = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
-_WS_RE = re.compile(r"\s+")
 HASH_LENGTH = 12
 
 # Block structure only: inline parsing is skipped because blocks are all we need here, and it
@@ -53,7 +53,7 @@ def normalise(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     text = _LIST_MARK_RE.sub("", text, count=1)
-    return _WS_RE.sub("", text)
+    return "".join(text.split())  # str.split() and regex \s agree on Unicode whitespace
 
 
 def block_hash(text: str) -> str:

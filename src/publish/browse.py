@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from .blocks import MARKER_START
 from .errors import PublishError
 from .model import Collection, Paper
 
 
 def _text_state(paper: Paper, lang: str) -> str:
-    """A first look at one language; `publish status` gives the full picture."""
+    """A first look at one language; `publish status` gives the full picture. It looks at
+    the raw text rather than parsing blocks, so listing a large tree stays fast."""
     text = paper.texts.get(lang)
-    if text is None or not text.blocks:
+    if text is None or not text.body.strip():
         return "missing"
-    if all(b.is_original for b in text.blocks):
-        return "original"
-    return "translated"
+    return "translated" if MARKER_START in text.body else "original"
 
 
 def paper_rows(collection: Collection, languages: tuple[str, ...], lang: str | None = None,

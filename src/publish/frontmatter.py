@@ -42,6 +42,19 @@ def _scalar(raw: str) -> str | None:
     return raw
 
 
+_KEYS_SEEN: set[str] = set()
+
+
+def _valid_key(key: str) -> bool:
+    # The same few keys come back in every file: remember the ones already checked.
+    if key in _KEYS_SEEN:
+        return True
+    if _KEY_RE.match(key):
+        _KEYS_SEEN.add(key)
+        return True
+    return False
+
+
 def parse(text: str) -> dict[str, str | list[str]] | None:
     """The mapping `text` holds, or None when it is not in the fast subset."""
     if _UNUSUAL_RE.search(text):
@@ -69,7 +82,7 @@ def parse(text: str) -> dict[str, str | list[str]] | None:
             items.append(value)
             continue
         key, sep, raw = line.partition(":")
-        if not sep or not _KEY_RE.match(key) or (raw and raw[0] != " "):
+        if not sep or (raw and raw[0] != " ") or not _valid_key(key):
             return None
         raw = raw[1:]
         indent = -1
@@ -134,3 +147,46 @@ def load_events(text: str) -> object:
             if documents > 1:
                 return yaml.load(text, Loader=yaml.CBaseLoader)  # raises as PyYAML does
     return root
+
+
+def parse_records(text: str) -> list[dict[str, str | list[str]]] | None:
+    """A block sequence of flat mappings, as a list file's `entries:` is written:
+
+        - paper: some-id
+          position: 1
+          also_in:
+            - A > B
+
+    Scalars and lists of scalars only; None for anything else (the caller uses PyYAML)."""
+    if _UNUSUAL_RE.search(text):
+        return None
+    records: list[dict[str, str | list[str]]] = []
+    lines = text.split("\n")
+    indent = None
+    body: list[str] = []
+
+    def close() -> bool:
+        if not body:
+            return True
+        record = parse("\n".join(body))
+        if record is None:
+            return False
+        records.append(record)
+        return True
+
+    for line in lines:
+        if not line:
+            continue
+        stripped = line.lstrip(" ")
+        depth = len(line) - len(stripped)
+        if indent is None:
+            indent = depth
+        if stripped.startswith("- ") and depth == indent:
+            if not close():
+                return None
+            body = [stripped[2:]]
+        elif depth >= indent + 2 and body:
+            body.append(line[indent + 2 :])
+        else:
+            return None
+    return records if close() else None
