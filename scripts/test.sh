@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh --test
 .venv/bin/ruff check src tests benchmarks
+scripts/i18n.sh --check
 .venv/bin/python -m pytest "$@"

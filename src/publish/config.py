@@ -54,7 +54,7 @@ class Config:
         return self.root / "content" / lang
 
 
-_KEYS = {"languages", "source_language", "title", "translate"}
+_KEYS = {"languages", "source_language", "title", "translate", "site", "digest"}
 
 
 def _line_of(text: str, key: str) -> int | None:

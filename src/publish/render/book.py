@@ -1,0 +1,241 @@
+"""The booklet's structure: lists, chapters, sections and papers, in reading order.
+
+Chapters follow each list's own shape:
+- entries with a `section` such as `Seminal Papers / Need-to-know > NLP > 2017`: the last
+  level is a section inside its chapter, the levels before it name the chapter;
+- ranked lists (`best-ai-2015-now`): by rank, a chapter per ten ranks;
+- other lists: one chapter in position order;
+- the whole collection: a chapter per area (papers with none in "Other", last), a section
+  per year.
+
+A chapter is cut into render chunks of at most `CHUNK_PAPERS` papers, at section boundaries
+where it can: chunks are rendered in parallel and cached one by one, and each starts on a
+new page, so a chunk boundary is a page break (a chapter starts on a new page anyway).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Collection, Entry, ReadingList
+from .i18n import AREA_NAMES, content_lang, gettext, ngettext
+
+CHUNK_PAPERS = 32
+RANKS_PER_CHAPTER = 10
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A piece of text and the language it is written in."""
+
+    text: str
+    lang: str
+
+
+@dataclass
+class Section:
+    title: Label | None
+    papers: list[str] = field(default_factory=list)
+    ranks: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Chapter:
+    anchor: str
+    title: Label
+    kicker: Label | None = None  # the part a chapter belongs to, shown above its title
+    sections: list[Section] = field(default_factory=list)
+
+    def paper_ids(self) -> list[str]:
+        return [pid for s in self.sections for pid in s.papers]
+
+
+@dataclass
+class Book:
+    """One reading list (or the whole collection) as a part of the booklet."""
+
+    id: str
+    anchor: str
+    title: Label
+    description: Label | None
+    chapters: list[Chapter] = field(default_factory=list)
+
+    def paper_ids(self) -> list[str]:
+        return [pid for c in self.chapters for pid in c.paper_ids()]
+
+
+@dataclass
+class Chunk:
+    """A run of one chapter rendered as its own document."""
+
+    index: int
+    book: Book
+    chapter: Chapter
+    sections: list[Section]
+    first_in_book: bool
+    first_in_chapter: bool
+
+    def paper_ids(self) -> list[str]:
+        return [pid for s in self.sections for pid in s.papers]
+
+
+def _ui(lang: str, message: str) -> str:
+    # bilingual booklets put Chinese under English, so their structural labels are English
+    return gettext("en" if lang == "bilingual" else lang, message)
+
+
+def _ui_lang(lang: str) -> str:
+    return "en" if lang == "bilingual" else lang
+
+
+def _localized(titles: dict[str, str], lang: str, fallback_lang: str) -> Label:
+    code = content_lang(_ui_lang(lang))
+    if titles.get(code):
+        text = titles[code]
+        return Label(_hant(text) if lang == "zh-Hant" else text, _ui_lang(lang))
+    text = titles.get(fallback_lang) or next(iter(titles.values()), "")
+    return Label(text, fallback_lang)
+
+
+def _hant(text: str) -> str:
+    from .i18n import hant
+
+    return hant(text)
+
+
+def _data_label(text: str, lang: str, booklet: str) -> Label:
+    """A name that comes from the content: translated when the catalog knows it (areas),
+    else shown in the language it is written in."""
+    ui = _ui_lang(booklet)
+    if text in AREA_NAMES:
+        return Label(gettext(ui, text), ui)
+    if lang == "zh" and booklet == "zh-Hant":
+        return Label(_hant(text), "zh-Hant")
+    return Label(text, lang)
+
+
+def _slug(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def list_book(collection: Collection, rl: ReadingList, lang: str, index: int) -> Book:
+    book = Book(rl.id, f"l-{rl.id}", _localized(rl.title, lang, rl.lang) if rl.title
+                else Label(rl.id, "en"),
+                _localized(rl.description, lang, rl.lang) if rl.description else None)
+    entries = [e for e in sorted(rl.entries, key=lambda e: e.position)
+               if e.paper in collection.papers]
+    prefix = f"c{index}"
+    if any(e.section for e in entries):
+        _sectioned(book, entries, rl, lang, prefix)
+    elif any(e.rank is not None for e in entries):
+        _ranked(book, entries, lang, prefix)
+    elif entries:
+        chapter = Chapter(f"{prefix}-1", Label(_ui(lang, "Papers"), _ui_lang(lang)))
+        chapter.sections.append(Section(None, [e.paper for e in entries]))
+        book.chapters.append(chapter)
+    return book
+
+
+def _sectioned(book: Book, entries: list[Entry], rl: ReadingList, lang: str,
+               prefix: str) -> None:
+    chapters: dict[tuple[str, ...], Chapter] = {}
+    for entry in entries:
+        levels = tuple(p.strip() for p in (entry.section or "").split(">") if p.strip())
+        if not levels:
+            key, section_title = ("",), None
+        elif len(levels) == 1:
+            key, section_title = levels, None
+        else:
+            key, section_title = levels[:-1], levels[-1]
+        chapter = chapters.get(key)
+        if chapter is None:
+            if key == ("",):
+                title, kicker = Label(_ui(lang, "Other"), _ui_lang(lang)), None
+            else:
+                title = _data_label(key[-1], rl.lang, lang)
+                kicker = (_data_label(" › ".join(key[:-1]), rl.lang, lang)
+                          if len(key) > 1 else None)
+            chapter = chapters[key] = Chapter(f"{prefix}-{len(chapters) + 1}", title, kicker)
+        label = _data_label(section_title, rl.lang, lang) if section_title else None
+        if not chapter.sections or chapter.sections[-1].title != label:
+            chapter.sections.append(Section(label))
+        chapter.sections[-1].papers.append(entry.paper)
+    # "Other" (entries with no section) goes last, the rest keep the list's order.
+    book.chapters.extend(sorted(chapters.values(), key=lambda c: c is chapters.get(("",))))
+
+
+def _ranked(book: Book, entries: list[Entry], lang: str, prefix: str) -> None:
+    ranked = sorted(entries, key=lambda e: (e.rank is None, e.rank or 0, e.position))
+    for start in range(0, len(ranked), RANKS_PER_CHAPTER):
+        group = ranked[start : start + RANKS_PER_CHAPTER]
+        ranks = [e.rank for e in group if e.rank is not None]
+        if ranks:
+            text = _ui(lang, "Ranks %(first)s–%(last)s") % {"first": min(ranks),
+                                                             "last": max(ranks)}
+        else:
+            text = _ui(lang, "Unranked")
+        chapter = Chapter(f"{prefix}-{start // RANKS_PER_CHAPTER + 1}",
+                          Label(text, _ui_lang(lang)))
+        section = Section(None, [e.paper for e in group],
+                          {e.paper: e.rank for e in group if e.rank is not None})
+        chapter.sections.append(section)
+        book.chapters.append(chapter)
+
+
+def collection_book(collection: Collection, lang: str, title: Label | None = None) -> Book:
+    """The whole collection: a chapter per area, a section per year. Its title is `title`,
+    or "All papers" (the booklet's cover already names the collection)."""
+    book = Book(ALL, f"l-{ALL}", title or Label(_ui(lang, "All papers"), _ui_lang(lang)),
+                None)
+    by_area: dict[str, list[str]] = {}
+    for pid, paper in collection.papers.items():
+        by_area.setdefault(paper.meta.area or "", []).append(pid)
+    areas = sorted((a for a in by_area if a), key=str.casefold) + ([""] if "" in by_area
+                                                                   else [])
+    for n, area in enumerate(areas, 1):
+        title_label = (_data_label(area, "en", lang) if area
+                       else Label(_ui(lang, "Other"), _ui_lang(lang)))
+        chapter = Chapter(f"c0-{n}", title_label)
+        papers = sorted(by_area[area], key=lambda pid: (
+            collection.papers[pid].meta.year or 9999,
+            collection.papers[pid].title.casefold(), pid))
+        for pid in papers:
+            year = collection.papers[pid].meta.year
+            label = Label(str(year), "en") if year else Label(_ui(lang, "Undated"),
+                                                              _ui_lang(lang))
+            if not chapter.sections or chapter.sections[-1].title != label:
+                chapter.sections.append(Section(label))
+            chapter.sections[-1].papers.append(pid)
+        book.chapters.append(chapter)
+    return book
+
+
+def paper_count_label(n: int, lang: str) -> str:
+    return ngettext(_ui_lang(lang), "%(num)s paper", "%(num)s papers", n) % {"num": n}
+
+
+def chunks(books: list[Book], size: int = CHUNK_PAPERS) -> list[Chunk]:
+    """Render units: whole sections packed up to `size` papers; a larger section is cut."""
+    out: list[Chunk] = []
+    for book in books:
+        for chapter in book.chapters:
+            groups: list[list[Section]] = [[]]
+            count = 0
+            for section in chapter.sections:
+                pieces = [section.papers[i : i + size]
+                          for i in range(0, len(section.papers), size)] or [[]]
+                for n, papers in enumerate(pieces):
+                    if count and count + len(papers) > size:
+                        groups.append([])
+                        count = 0
+                    # a cut section repeats its heading only where it starts
+                    groups[-1].append(Section(section.title if n == 0 else None, papers,
+                                              section.ranks))
+                    count += len(papers)
+            for n, group in enumerate(g for g in groups if g):
+                first_in_book = not out or out[-1].book is not book
+                out.append(Chunk(len(out), book, chapter, group, first_in_book, n == 0))
+    return out

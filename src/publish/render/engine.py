@@ -1,0 +1,150 @@
+"""WeasyPrint, called one way: HTML and CSS strings in, a PDF file and what the assembly
+needs to know about it out (pages, anchors, bookmarks, internal links, warnings)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px; PDF user space is in points
+
+
+@dataclass
+class Rendered:
+    """A rendered document's layout facts, in PDF points from the page's bottom-left."""
+
+    pages: int
+    height: float  # page height in points
+    anchors: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    bookmarks: list[tuple[int, int, str, float, float]] = field(default_factory=list)
+    links: list[tuple[int, str, tuple[float, float, float, float]]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # number slots (see `publish.render.stamp`): (page, kind, key, x, y, size, r, g, b,
+    # family, weight); kind is "folio" or "toc"
+    slots: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Rendered:
+        return cls(
+            pages=data["pages"], height=data["height"],
+            anchors={k: (int(v[0]), float(v[1]), float(v[2]))
+                     for k, v in data["anchors"].items()},
+            bookmarks=[(int(a), int(b), str(c), float(d), float(e))
+                       for a, b, c, d, e in data["bookmarks"]],
+            links=[(int(a), str(b), (float(r[0]), float(r[1]), float(r[2]), float(r[3])))
+                   for a, b, r in data["links"]],
+            warnings=list(data["warnings"]), slots=[tuple(s) for s in data["slots"]])
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render(html: str, css: str, target: Path, base_url: str, roots: list[Path],
+           keep_anchors: tuple[str, ...] = ("p-", "c", "l-"),
+           detach_internal_links: bool = False, number_slots: bool = False) -> Rendered:
+    """Render to `target` (written atomically). With `detach_internal_links`, links to
+    anchors of other documents are taken out of the PDF and returned, to be added once the
+    documents are joined."""
+    from weasyprint import CSS, HTML
+    from weasyprint.logger import LOGGER
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .fetcher import SafeFetcher
+
+    collect = _Collect()
+    LOGGER.addHandler(collect)
+    previous = LOGGER.propagate
+    LOGGER.propagate = False  # warnings are reported by the command, once, not by logging
+    fetcher = SafeFetcher(roots)
+    try:
+        fonts = FontConfiguration()
+        doc = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=[CSS(string=css, base_url=base_url, url_fetcher=fetcher,
+                             font_config=fonts)],
+            font_config=fonts)
+        height = doc.pages[0].height * PX_TO_PT if doc.pages else 0.0
+        out = Rendered(pages=len(doc.pages), height=height)
+        own = {name for page in doc.pages for name in page.anchors}
+        for index, page in enumerate(doc.pages):
+            for name, (x, y, _w, _h) in page.anchors.items():
+                if name.startswith(keep_anchors) and name not in out.anchors:
+                    out.anchors[name] = (index, x * PX_TO_PT, height - y * PX_TO_PT)
+            for level, label, (x, y), _state in page.bookmarks:
+                out.bookmarks.append((index, level, label, x * PX_TO_PT,
+                                      height - y * PX_TO_PT))
+            if detach_internal_links:
+                kept = []
+                for link in page.links:
+                    kind, link_target, (x, y, w, h), _box = link
+                    if kind == "internal" and link_target not in own:
+                        if out.links and out.links[-1][:2] == (index, link_target):
+                            continue  # the block and its line both carry the link
+                        out.links.append((index, link_target, (
+                            x * PX_TO_PT, height - (y + h) * PX_TO_PT,
+                            (x + w) * PX_TO_PT, height - y * PX_TO_PT)))
+                    else:
+                        kept.append(link)
+                page.links[:] = kept
+            if number_slots:
+                out.slots.extend(_slots(page, index, height, folio=not out.slots))
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        doc.write_pdf(tmp)
+        os.replace(tmp, target)
+    finally:
+        LOGGER.removeHandler(collect)
+        LOGGER.propagate = previous
+    out.warnings = [f"refused to load {url}" for url in fetcher.refused] + [
+        m for m in collect.messages if "refused to load" not in m]
+    return out
+
+
+def _style(box: Any) -> tuple[float, float, float, float, str, int]:
+    color = box.style["color"]
+    try:
+        r, g, b = (float(v) for v in color.to("srgb").coordinates)
+    except (AttributeError, TypeError, ValueError):
+        r = g = b = 0.0
+    family = box.style["font_family"][0] if box.style["font_family"] else "serif"
+    return (box.style["font_size"] * PX_TO_PT, r, g, b, family, int(box.style["font_weight"]))
+
+
+def _slots(page: Any, index: int, height: float, folio: bool) -> list[tuple[Any, ...]]:
+    """Where the numbers to stamp go: each contents entry's empty `.pn` marker (right edge
+    of the page's content area, on the marker's baseline), and the page-number margin box
+    as the model for the body's folios."""
+    from weasyprint.formatting_structure import boxes
+
+    page_box = page._page_box
+    right = (page_box.content_box_x() + page_box.width) * PX_TO_PT
+    found: list[tuple[Any, ...]] = []
+    for box in page_box.descendants():
+        if folio and isinstance(box, boxes.MarginBox) and box.at_keyword == "@bottom-center":
+            for text in box.descendants():
+                if isinstance(text, boxes.TextBox):
+                    center = (box.content_box_x() + box.width / 2) * PX_TO_PT
+                    base = height - (text.position_y + text.baseline) * PX_TO_PT
+                    found.append((index, "folio", "", center, base, *_style(text)))
+                    folio = False
+                    break
+            continue
+        element = getattr(box, "element", None)
+        if element is None or not isinstance(box, boxes.InlineBox):
+            continue
+        name = element.get("id") or ""
+        if name.startswith("pn-") and box.baseline is not None:
+            base = height - (box.position_y + box.baseline) * PX_TO_PT
+            found.append((index, "toc", name[3:], right, base, *_style(box)))
+    return found

@@ -1,0 +1,105 @@
+"""Interface text from gettext catalogs, and numbers and dates formatted by babel.
+
+Catalogs are `src/publish/locale/<lang>/LC_MESSAGES/publish.po`, kept with
+`scripts/i18n.sh` (pybabel extract/update). They are compiled when first needed, in
+memory (read_po → write_mo → Translations), so no binary .mo file is committed or installed.
+Traditional Chinese has no catalog of its own: its strings are the Simplified ones
+converted with OpenCC `s2twp` (Taiwan vocabulary), like the content itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_compact_decimal, format_decimal
+from babel.support import NullTranslations, Translations
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "publish"
+# Booklet languages: the content languages plus the derived Traditional Chinese.
+BOOK_LANGUAGES = ("en", "zh", "zh-Hant")
+_HTML_LANG = {"en": "en", "zh": "zh-Hans", "zh-Hant": "zh-Hant"}
+_BABEL_LOCALE = {"en": "en", "zh": "zh_Hans", "zh-Hant": "zh_Hant"}
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+# Names that come from the content (areas of `papers-list`) but are worth translating.
+AREA_NAMES = (N_("Computer Vision"), N_("NLP"), N_("Multimodal"), N_("Core ML"),
+              N_("Speech"), N_("RecSys"), N_("RL"), N_("Graph ML"))
+
+
+def html_lang(lang: str) -> str:
+    """The BCP 47 tag for `lang` attributes: it picks the Simplified or Traditional glyphs."""
+    return _HTML_LANG.get(lang, lang)
+
+
+def content_lang(lang: str) -> str:
+    """The content language a booklet language reads from (zh-Hant is derived from zh)."""
+    return "zh" if lang == "zh-Hant" else lang
+
+
+@cache
+def to_traditional():  # -> opencc.OpenCC
+    import opencc
+
+    return opencc.OpenCC("s2twp")
+
+
+def hant(text: str) -> str:
+    return to_traditional().convert(text)
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """The catalog for a booklet language, compiled in memory."""
+    source = content_lang(lang)
+    path = LOCALE_DIR / source / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.is_file():
+        return NullTranslations()
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=_BABEL_LOCALE[source].split("_")[0])
+    if lang == "zh-Hant":
+        for message in catalog:
+            if isinstance(message.string, tuple):
+                message.string = tuple(hant(s) for s in message.string)
+            elif message.string:
+                message.string = hant(message.string)
+    buf = BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(fp=buf, domain=DOMAIN)
+
+
+def gettext(lang: str, message: str) -> str:
+    return translations(lang).gettext(message)
+
+
+def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
+    return translations(lang).ngettext(singular, plural, n)
+
+
+def format_count(n: int, lang: str) -> str:
+    """Citations and other large counts: `53,520` in English, `5.4万` in Chinese."""
+    locale = _BABEL_LOCALE.get(lang, "en")
+    if lang.startswith("zh") and n >= 10_000:
+        return format_compact_decimal(n, locale=locale, fraction_digits=1)
+    return format_decimal(n, locale=locale)
+
+
+def format_number(n: int, lang: str) -> str:
+    return format_decimal(n, locale=_BABEL_LOCALE.get(lang, "en"))
+
+
+def format_day(day: date, lang: str) -> str:
+    """`November 23, 2026` / `2026年11月23日`."""
+    return format_date(day, format="long", locale=_BABEL_LOCALE.get(lang, "en"))

@@ -1,0 +1,136 @@
+"""TeX formulas as vector SVG (for PDF) or MathML (for a web page).
+
+A renderer is a function `(tex, display) -> html | None`; None means "cannot render", and
+the caller shows the TeX source instead. Nothing here raises for bad TeX.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from html import escape
+
+MathRenderer = Callable[[str, bool], "str | None"]
+
+# latex2mathml keeps a command it does not know as an identifier such as <mi>\foo</mi>:
+# a formula that would silently show a backslash word is a formula that failed.
+_UNKNOWN_COMMAND = re.compile(r">\\[A-Za-z]")
+_VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
+# ziamath's base size; the SVG is then sized in em so formulas follow the text size.
+_SIZE = 20.0
+
+
+def _mathml(tex: str, display: bool) -> str | None:
+    from ziamath.tex import tex2mml
+
+    try:
+        mathml = tex2mml(tex, inline=not display)
+    except Exception:  # latex2mathml raises many unrelated types for bad input
+        return None
+    return None if _UNKNOWN_COMMAND.search(mathml) else mathml
+
+
+# Formulas drawn by earlier builds (ziamath takes ~15 ms a formula): loaded from the build
+# cache before rendering, and what this process adds is handed back to be saved.
+_known: dict[str, str | None] = {}
+_added: dict[str, str | None] = {}
+
+
+def _key(tex: str, display: bool) -> str:
+    return f"{int(display)}{tex}"
+
+
+def preload(entries: dict[str, str | None]) -> None:
+    _known.update(entries)
+
+
+def added() -> dict[str, str | None]:
+    return dict(_added)
+
+
+def svg_math(tex: str, display: bool) -> str | None:
+    """A formula for the PDF: set as text when it is only letters, numbers and operators
+    (`7 \\times 7`, `Q`, `\\alpha = 0.5`: italic identifiers, like TeX), else an inline
+    <svg> of glyph outlines from ziamath, sized in em and sitting on the text baseline.
+
+    Text for the flat ones is a speed choice: WeasyPrint takes ~45 ms to draw one SVG
+    formula, and most formulas in paper summaries are a symbol or a product of sizes."""
+    key = _key(tex, display)
+    if key in _known:
+        return _known[key]
+    mathml = _mathml(tex, display)
+    html = None if mathml is None else (_flat_math(mathml) if not display else None)
+    if html is None and mathml is not None:
+        html = _svg_math(tex, display)
+    _known[key] = _added[key] = html
+    return html
+
+
+_FLAT = {"math", "mrow", "mi", "mn", "mo", "mtext", "mspace"}
+_SPACED = set("=<>+−×÷±∓≤≥≈≠∼→←⇒∈∝")
+# Characters the text fonts certainly have; anything else (script letters, blackboard
+# bold...) is drawn by ziamath from its math font, so it can never come out as tofu.
+_TEXT_SAFE = re.compile(
+    r"^[A-Za-z0-9\u0391-\u03c9.,:;!?'()\[\]{}|/%&*+=<>\-−×÷±∓≤≥≈≠∼→←⇒∈∝·…′\s]+$")
+
+
+def _flat_math(mathml: str) -> str | None:
+    """HTML text for a formula with no layout (no scripts, fractions, roots...)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(mathml)
+    except ET.ParseError:
+        return None
+    parts: list[str] = []
+    for el in root.iter():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag not in _FLAT or el.attrib.get("mathvariant") not in (None, "normal", "italic"):
+            return None
+        text = (el.text or "").strip()
+        if tag in ("math", "mrow", "mspace") or not text:
+            continue
+        if not _TEXT_SAFE.match(text):
+            return None
+        if tag == "mi" and len(text) == 1 and el.attrib.get("mathvariant") != "normal":
+            parts.append(f"<i>{escape(text)}</i>")
+        elif tag == "mo" and text in _SPACED:
+            parts.append(f"\u2009{escape(text)}\u2009")
+        else:
+            parts.append(escape(text))
+    if not parts:
+        return None
+    return f'<span class="math-text">{"".join(parts)}</span>'
+
+
+def _svg_math(tex: str, display: bool) -> str | None:
+    import ziamath
+
+    mathml = _mathml(tex, display)
+    if mathml is None:
+        return None
+    # SVG 1.1 output draws each glyph as its own <path>: SVG 2 shares glyphs through
+    # <symbol id=…>, and two formulas in one page would then define the same ids.
+    previous, ziamath.config.svg2 = ziamath.config.svg2, False
+    try:
+        svg = ziamath.Math(mathml, size=_SIZE).svg()
+    except Exception:
+        return None
+    finally:
+        ziamath.config.svg2 = previous
+    m = _VIEWBOX.search(svg)
+    if not m or "<path" not in svg:
+        return None
+    _x, y, w, h = (float(v) for v in m.groups())
+    below = h + y  # viewBox y is negative above the baseline
+    style = (f'width:{w / _SIZE:.3f}em;height:{h / _SIZE:.3f}em;'
+             f'vertical-align:{-below / _SIZE:.3f}em')
+    svg = re.sub(r' width="[^"]*" height="[^"]*"', "", svg, count=1)
+    return svg.replace("<svg ", f'<svg class="math" style="{style}" ', 1)
+
+
+@lru_cache(maxsize=4096)
+def mathml_math(tex: str, display: bool) -> str | None:
+    """MathML for browsers (the HTML site); None when the TeX cannot be converted."""
+    return _mathml(tex, display)
