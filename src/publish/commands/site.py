@@ -1,0 +1,157 @@
+"""Web verbs: html (the static site), digest (a newsletter issue), feed (Atom/RSS)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from .options import project_config
+
+SITE_LANGS = click.Choice(["en", "zh", "zh-Hant", "all"])
+
+
+@click.command()
+@click.option("--lang", "lang", type=SITE_LANGS, default="all", show_default=True,
+              help="Site language; all builds every content language and zh-Hant.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: build/html/).")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes rendering pages (0: one per CPU).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="table for people, json for scripts.")
+@click.pass_context
+def html(ctx: click.Context, lang: str, out: Path | None, jobs: int, fmt: str) -> None:
+    """Build the static site: per language an index, a page per list and per paper.
+
+    Works with no JavaScript and no external requests; math is MathML; every page links
+    to the same page in the other languages. Only pages whose inputs changed are rendered
+    again, and only pages whose bytes changed are written.
+
+    \b
+    Examples:
+      publish html
+      publish html --lang zh --out public/
+    """
+    import json
+
+    from ..index import load_collection
+    from ..site.build import build_site, describe
+
+    config = project_config(ctx)
+    result = build_site(config, load_collection(config), lang, out, jobs)
+    if fmt == "json":
+        click.echo(json.dumps(describe(result)))
+    else:
+        click.echo(f"wrote {result.out} ({result.pages} pages: {result.rendered} rendered, "
+                   f"{result.written} written, {result.removed} removed; "
+                   f"{result.seconds:.1f} s)")
+
+
+def _settings(config, base_url: str | None):  # -> WebSettings
+    from dataclasses import replace
+
+    from ..site.settings import load_settings
+
+    settings = load_settings(config)
+    if base_url:
+        settings = replace(settings, base_url=base_url.rstrip("/") + "/")
+    return settings
+
+
+BASE_URL = click.option("--base-url", metavar="URL",
+                        help="The site's address, for links (default: [site] base_url in "
+                             "publish.toml).")
+
+
+@click.command()
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Papers added to a list on or after this date.")
+@click.option("--since-last", is_flag=True,
+              help="Papers not announced by a recorded issue (the default).")
+@click.option("--lang", "lang", type=click.Choice(["en", "zh", "zh-Hant", "bilingual"]),
+              default="en", show_default=True, help="Language of the issue.")
+@click.option("--list", "list_id", metavar="LIST_ID", help="Only this reading list.")
+@click.option("--format", "fmt", type=click.Choice(["html", "text", "eml"]), default="html",
+              show_default=True,
+              help="html or text to preview, eml: a complete multipart message to send.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file (default: build/digest/issue-N.LANG.EXT).")
+@click.option("--issue", type=click.IntRange(min=1),
+              help="Issue number (default: the next one). A recorded number renders that "
+                   "issue again.")
+@click.option("--max-per-list", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Papers shown per list; the rest are 'and N more' linking to the site.")
+@click.option("--record/--no-record", default=None,
+              help="Add the issue to content/digests.yaml so its papers are not announced "
+                   "again (default: only with --format eml).")
+@BASE_URL
+@click.pass_context
+def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: str,
+           list_id: str | None, fmt: str, out: Path | None, issue: int | None,
+           max_per_list: int, record: bool | None, base_url: str | None) -> None:
+    """Write a newsletter issue: papers added since a date or since the last issue.
+
+    Grouped by list, at most --max-per-list papers each, then the papers whose text changed
+    or got translated. Each paper: title (localized and original), authors, year, lists,
+    a short summary, and links to the paper and its site page. Issues sent (--format eml)
+    are recorded in content/digests.yaml, so --since-last never announces a paper twice.
+
+    \b
+    Examples:
+      publish digest --since-last --format html          preview the next issue
+      publish digest --since-last --format eml           write it and record it
+      publish digest --since 2026-11-01 --lang zh --format text --no-record
+      publish digest --issue 3 --format eml --no-record   issue 3 again
+    """
+    import sys
+
+    from ..index import load_collection
+    from ..site.newsletter import DigestRequest, NothingNew, make_digest
+
+    if since and since_last:
+        raise click.UsageError("--since and --since-last exclude each other")
+    config = project_config(ctx)
+    request = DigestRequest(since=since.date() if since else None, since_last=since is None,
+                            lang=lang, list_id=list_id, fmt=fmt, out=out, issue=issue,
+                            max_per_list=max_per_list, record=record)
+    try:
+        result = make_digest(config, load_collection(config), _settings(config, base_url),
+                             request)
+    except NothingNew as exc:
+        click.echo(f"publish: {exc}", err=True)
+        sys.exit(1)
+    number = result.selection.record.number
+    click.echo(f"wrote {result.path} (issue {number}: {result.new} new, {result.updated} "
+               f"updated; {result.size / 1024:.1f} KB)"
+               + ("; recorded in content/digests.yaml" if result.recorded else ""))
+
+
+@click.command()
+@click.option("--lang", "lang", type=click.Choice(["en", "zh", "zh-Hant", "all"]),
+              default="all", show_default=True, help="Feed language.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Site folder the feeds go in, as LANG/feed.atom and LANG/feed.rss "
+                   "(default: build/html/).")
+@BASE_URL
+@click.pass_context
+def feed(ctx: click.Context, lang: str, out: Path | None, base_url: str | None) -> None:
+    """Write Atom and RSS feeds of the recorded newsletter issues.
+
+    \b
+    Example:
+      publish feed --lang en --base-url https://example.org/papers/
+    """
+    from ..index import load_collection
+    from ..site.build import site_languages
+    from ..site.feed import build_feeds
+
+    config = project_config(ctx)
+    result = build_feeds(config, load_collection(config), _settings(config, base_url),
+                         site_languages(config, lang), out)
+    for path in result.paths:
+        click.echo(f"wrote {path}")
+
+
+COMMANDS = [html, digest, feed]

@@ -1,0 +1,667 @@
+"""The on-disk index: `build/index.sqlite`, so a second run re-reads only what changed.
+
+A file is known by its path and its stat key (size, mtime_ns, ctime_ns, inode): a file whose
+key is unchanged is not read again; any other file is read and parsed with the store's own
+functions (`parse_paper_file`, `parse_list_file`) and checked as `store.load_collection`
+checks the tree, with the same messages in the same order. The database holds blobs by
+(kind, name):
+
+- "file": per paper file, what parsing it produced (front matter fields, body, blocks with
+  their hashes), for `load_collection`, the same Collection as `store.load_collection`;
+- "list"/"listfull": per reading list, its entries;
+- "shard", "snap", "detail", "report", "state": `publish status`, see status_cache.
+
+Never a wrong "current": every blob carries a CRC and the database a fingerprint (schema,
+Python version, languages, and the source of every module that decides what a file means or
+what is cached), so a deleted, corrupt or foreign database is rebuilt, never a traceback. A
+file modified less than `RACY_NS` before the scan may change again within the same timestamp
+tick: its key is never trusted later. Files with problems are not cached: they are parsed,
+and reported, on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import marshal
+import os
+import re
+import sqlite3
+import stat
+import struct
+import sys
+import time
+import zlib
+from collections.abc import Container, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain, starmap
+from operator import attrgetter, itemgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import Config
+from .errors import Problem, Problems, PublishError
+from .ids import check_id
+from .model import Block, Collection, Conflict, Entry, Meta, Paper, ReadingList, Text
+
+if TYPE_CHECKING:
+    from .store import ParsedFile
+
+# store (PyYAML) and blocks (markdown-it) are imported when a file has to be read: a run that
+# finds nothing changed does without them.
+
+SCHEMA = 2
+INDEX_NAME = "index.sqlite"
+RACY_NS = 2_000_000_000  # coarser than any file system's timestamp tick
+SHARDS = 64
+# What decides what a file means, and what the cache holds: any change rebuilds the cache.
+_SOURCES = ("index.py", "status_cache.py", "blocks.py", "fastblocks.py", "store.py",
+            "frontmatter.py", "status.py", "status_report.py", "model.py", "ids.py", "errors.py")
+_DEPENDENCIES = ("markdown_it", "yaml")
+_KEY = struct.Struct("<qqqQ")  # size, mtime_ns, ctime_ns, inode
+KEY_SIZE = _KEY.size
+
+
+def trusted(key: bytes | None, start_ns: int) -> bytes | None:
+    """`key`, or None when its file was modified so recently (before a scan that started at
+    `start_ns`) that it may change again within the same timestamp tick, unseen."""
+    if not key or len(key) != _KEY.size:
+        return key or None
+    _, mtime, ctime, _ = _KEY.unpack(key)
+    limit = start_ns - RACY_NS
+    return key if mtime < limit and ctime < limit else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The database: blobs by (kind, name), each a CRC-checked marshal dump
+
+
+class Corrupt(Exception):
+    """The cache cannot be trusted: rebuild it."""
+
+
+def _fingerprint(config: Config) -> str:
+    h = hashlib.sha1(f"{SCHEMA}|{sys.version_info[:2]}|{config.languages}".encode())
+    here = Path(__file__).parent
+    for name in _SOURCES:
+        path = here / name
+        h.update(path.read_bytes() if path.exists() else b"-")
+    for module in _DEPENDENCIES:  # their version strings are in these files
+        spec = importlib.util.find_spec(module)
+        if spec is not None and spec.origin:
+            h.update(Path(spec.origin).read_bytes())
+    return h.hexdigest()
+
+
+def _pack(obj: object) -> bytes:
+    data = marshal.dumps(obj)
+    return zlib.crc32(data).to_bytes(4, "big") + data
+
+
+def unpack(blob: object) -> Any:
+    if not isinstance(blob, bytes) or len(blob) < 4:
+        raise Corrupt("not a blob")
+    data = blob[4:]
+    if zlib.crc32(data).to_bytes(4, "big") != blob[:4]:
+        raise Corrupt("checksum mismatch")
+    try:
+        return marshal.loads(data)
+    except (ValueError, EOFError, TypeError) as exc:
+        raise Corrupt(str(exc)) from None
+
+
+class Cache:
+    """build/index.sqlite; every read error means "rebuild", every write error "skip"."""
+
+    def __init__(self, path: Path, fingerprint: str):
+        self.path = path
+        self.fingerprint = fingerprint
+        self.warnings: list[str] = []
+        self.usable = True
+        self.con: sqlite3.Connection | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            con = self._db()
+            assert con is not None
+            row = con.execute("SELECT value FROM info WHERE name = 'fingerprint'").fetchone()
+            if row is None or row[0] != fingerprint:
+                self.reset()
+        except OSError as exc:
+            self._give_up(exc)
+        except Exception:  # sqlite3 on a garbage file raises more than its own errors
+            self.reset()
+
+    def _db(self) -> sqlite3.Connection | None:
+        """The connection, opened again after `close` (which a fork needs)."""
+        if self.con is None and self.usable:
+            self.con = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+            # A cache: a torn write is caught by the CRCs and the keys inside the records, and
+            # a rollback journal on disk would double every write.
+            self.con.execute("PRAGMA synchronous = OFF")
+            self.con.execute("PRAGMA journal_mode = MEMORY")
+        return self.con
+
+    def _give_up(self, exc: Exception) -> None:
+        self.warnings.append(f"{self.path}: cache not used ({exc}); reading every file")
+        self.close()
+        self.usable = False
+
+    def reset(self) -> None:
+        """Start from an empty database: deleted, corrupt or from another version."""
+        self.close()
+        try:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            con = self._db()
+            assert con is not None
+            con.execute("PRAGMA page_size = 65536")  # blobs of megabytes: fewer, larger pages
+            con.executescript(
+                "CREATE TABLE info (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+                "CREATE TABLE blobs (kind TEXT, name TEXT, data BLOB, PRIMARY KEY (kind, name))"
+                " WITHOUT ROWID;")
+            con.execute("INSERT INTO info VALUES ('fingerprint', ?)", (self.fingerprint,))
+        except (OSError, sqlite3.Error) as exc:
+            self._give_up(exc)
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+    def load(self, kind: str, names: Iterable[str] | None = None) -> dict[str, Any]:
+        """Blobs of one kind (all, or these names). Raises Corrupt."""
+        try:
+            con = self._db()
+            if con is None:
+                return {}
+            if names is None:
+                rows = con.execute("SELECT name, data FROM blobs WHERE kind = ?", (kind,))
+                return {name: unpack(data) for name, data in rows}
+            out = {}
+            query = "SELECT data FROM blobs WHERE kind = ? AND name = ?"
+            for name in names:
+                row = con.execute(query, (kind, name)).fetchone()
+                if row is not None:
+                    out[name] = unpack(row[0])
+            return out
+        except Corrupt:
+            raise
+        except Exception as exc:  # e.g. UnicodeDecodeError of a garbage message
+            raise Corrupt(str(exc)) from None
+
+    def save(self, kind: str, items: dict[str, object], drop: Iterable[str] = ()) -> None:
+        self.save_all([(kind, items, drop)])
+
+    def names(self, kind: str) -> set[str]:
+        try:
+            con = self._db()
+            return ({name for (name,) in con.execute(
+                "SELECT name FROM blobs WHERE kind = ?", (kind,))} if con is not None else set())
+        except Exception as exc:
+            raise Corrupt(str(exc)) from None
+
+    def raw(self, kind: str, name: str) -> bytes | None:
+        """A blob as stored, to tell later whether another run replaced it."""
+        try:
+            con = self._db()
+            row = con.execute("SELECT data FROM blobs WHERE kind = ? AND name = ?",
+                              (kind, name)).fetchone() if con is not None else None
+        except Exception as exc:
+            raise Corrupt(str(exc)) from None
+        return row[0] if row else None
+
+    def save_all(self, changes: list[tuple[str, dict[str, object], Iterable[str]]],
+                 unless_changed: tuple[str, str, bytes | None] | None = None) -> bool:
+        """(kind, blobs to write, names to drop) for several kinds, in one transaction;
+        nothing when the blob `unless_changed` (kind, name, bytes read earlier) is not what
+        it was: another run wrote meanwhile, and its blobs must not be mixed with ours."""
+        rows = [(kind, name) for kind, _, drop in changes for name in drop]
+        blobs = [(kind, k, _pack(v)) for kind, items, _ in changes for k, v in items.items()]
+        if not (rows or blobs):
+            return True
+        try:
+            con = self._db()
+            if con is None:
+                return False
+            with con:
+                con.execute("BEGIN IMMEDIATE")
+                if unless_changed is not None:
+                    kind, name, seen = unless_changed
+                    row = con.execute("SELECT data FROM blobs WHERE kind = ? AND name = ?",
+                                      (kind, name)).fetchone()
+                    if (row[0] if row else None) != seen:
+                        self.warnings.append(f"{self.path}: not updated: another run "
+                                             "updated it meanwhile")
+                        return False
+                con.executemany("DELETE FROM blobs WHERE kind = ? AND name = ?", rows)
+                con.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)", blobs)
+            return True
+        except Exception as exc:  # locked by another run, disk full, corrupt
+            self.warnings.append(f"{self.path}: cache not updated ({exc})")
+            return False
+
+
+def open_cache(config: Config) -> Cache:
+    return Cache(config.build_dir / INDEX_NAME, _fingerprint(config))
+
+
+def shard_of(pid: str) -> str:
+    return str(zlib.crc32(pid.encode()) % SHARDS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scanning: one stat per file, nothing read
+
+
+@dataclass
+class Scan:
+    start_ns: int
+    files: dict[str, dict[str, bytes]]  # lang -> paper id -> key of content/<lang>/<id>.md
+    lists: list[tuple[Path, bytes | None]]
+    bad_names: list[tuple[tuple[int, str], Problem]] = field(default_factory=list)
+
+    def trusted(self, key: bytes | None) -> bytes | None:
+        return trusted(key, self.start_ns)
+
+    @property
+    def present(self) -> set[str]:
+        """Every <id>.md seen, well named or not (a list naming one is not "unknown")."""
+        return set().union(*self.files.values(), (name[:-3] for (_, name), _ in
+                                                   self.bad_names))
+
+    def check_names(self, config: Config, known: Mapping[str, Container[str]] | None = None,
+                    langs: Iterable[str] | None = None) -> None:
+        """Take files whose name is not an id out of `files`, as problems. Ids in
+        known[lang] were checked by an earlier run; only `langs` (default: all) are looked at."""
+        for i, lang in enumerate(config.languages):
+            if langs is not None and lang not in langs:
+                continue
+            keys = self.files[lang]
+            seen = (known or {}).get(lang)
+            for pid in sorted(keys.keys() - seen if seen is not None else keys):
+                why = check_id(pid)
+                if why:
+                    del keys[pid]
+                    path = config.lang_dir(lang) / f"{pid}.md"
+                    self.bad_names.append(((i, path.name), Problem(f"bad file name: {why}",
+                                                                   path, 1)))
+
+
+_STAT_FIELDS = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+_MODE = attrgetter("st_mode")
+
+
+def _stat_folder(folder: Path) -> dict[str, bytes]:
+    """id -> key of each regular `<id>.md` file in `folder`; a symlink counts as what it
+    points to, as DirEntry.is_file() says. Every loop here runs in C: at 100,000 files, a
+    Python statement per file is a noticeable part of a warm run."""
+    if os.stat not in os.supports_dir_fd:
+        names = [n for n in os.listdir(folder) if n.endswith(".md")]
+        stats = list(map(partial(_stat_or_none, folder), names))
+    else:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            names = [n for n in os.listdir(fd) if n.endswith(".md")]
+            try:  # a file deleted meanwhile sends us the slow way
+                stats = list(map(partial(os.stat, dir_fd=fd), names))
+            except OSError:
+                stats = [_stat_or_none(fd, n) for n in names]
+        finally:
+            os.close(fd)
+    if None in stats or not all(map(stat.S_ISREG, map(_MODE, stats))):
+        kept = [(n, st) for n, st in zip(names, stats, strict=True)
+                if st is not None and stat.S_ISREG(st.st_mode)]
+        names, stats = [n for n, _ in kept], [st for _, st in kept]
+    return dict(zip(map(_STRIP_MD, names), starmap(_KEY.pack, map(_STAT_FIELDS, stats)),
+                    strict=True))
+
+
+_STRIP_MD = itemgetter(slice(None, -3))
+
+
+def _stat_or_none(where: Path | int, name: str) -> os.stat_result | None:
+    try:
+        return os.stat(name, dir_fd=where) if isinstance(where, int) else os.stat(where / name)
+    except OSError:
+        return None
+
+
+def _stat_in_child(folder: Path) -> Iterator[dict[str, bytes]]:
+    """Start _stat_folder in a forked child: the first next() starts it, the second returns
+    its result. Stat calls are most of a warm run over a big tree; a second core halves them."""
+    r, w = os.pipe()
+    try:
+        child = os.fork()
+    except OSError:
+        os.close(r)
+        os.close(w)
+        yield {}
+        yield _stat_folder(folder)
+        return
+    if child == 0:  # pragma: no cover - the child only stats and reports
+        try:
+            os.close(r)
+            with os.fdopen(w, "wb") as out:
+                out.write(marshal.dumps(_stat_folder(folder)))
+        finally:
+            os._exit(0)
+    os.close(w)
+    yield {}  # the caller works meanwhile
+    with os.fdopen(r, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(child, 0)
+    try:
+        yield marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        yield _stat_folder(folder)
+
+
+FORK_STAT_FROM = 20_000  # files in a folder before a second process stats them
+
+
+def scan(config: Config, expect: int = 0) -> Scan:
+    """Stat every paper and list file, reading none; `expect`: about how many papers there
+    are (a second process stats the second language when there are many). Names are not
+    checked: see Scan.check_names."""
+    result = Scan(time.time_ns(), {}, [])
+    folders = [config.lang_dir(lang) for lang in config.languages]
+    present = [f.is_dir() for f in folders]
+    stats: list[Iterator[dict[str, bytes]] | None] = [None] * len(folders)
+    if hasattr(os, "fork") and sys.platform == "linux":
+        for i in range(1, len(folders)):  # the first folder is the parent's own work
+            if present[i] and (expect >= FORK_STAT_FROM or folders[i].stat().st_size >= 1 << 20):
+                stats[i] = _stat_in_child(folders[i])
+                next(stats[i])
+    for i, lang in enumerate(config.languages):
+        started = stats[i]
+        result.files[lang] = (next(started) if started else
+                              _stat_folder(folders[i]) if present[i] else {})
+    if config.lists_dir.is_dir():
+        for path in sorted(config.lists_dir.glob("*.yaml")):
+            try:
+                st = path.stat()
+                key: bytes | None = _KEY.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                              st.st_ino)
+            except OSError:
+                key = None
+            result.lists.append((path, key))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# One paper: parse its files as store.load_collection does, then its status
+
+
+_FOLDERS: dict[tuple[Path, str], Path] = {}
+
+
+def _folder(config: Config, lang: str) -> Path:
+    """config.lang_dir(lang), made once: building Paths is a tenth of reading a paper."""
+    key = (config.root, lang)
+    if key not in _FOLDERS:
+        _FOLDERS[key] = config.lang_dir(lang)
+    return _FOLDERS[key]
+
+
+def parse_file(config: Config, lang: str, pid: str,
+               problems: list[tuple[tuple[int, str], list[Problem]]]) -> ParsedFile | None:
+    """store.parse_paper_file on content/<lang>/<pid>.md; its problems go to `problems`,
+    under the key that sorts them as store.load_collection reports them."""
+    from .store import parse_paper_file, read_text
+
+    path = _folder(config, lang) / f"{pid}.md"
+    found = Problems()
+    try:
+        pf = parse_paper_file(path, lang, read_text(path), found, config.languages)
+    except PublishError as exc:
+        found.items.extend(exc.problems)
+        pf = None
+    if found:
+        problems.append(((config.languages.index(lang), path.name), found.items))
+    return pf
+
+
+def assemble(pid: str, by_lang: dict[str, ParsedFile], problems: list[Problem]) -> Paper | None:
+    """The paper from its parsed files, checked as store.load_collection checks them."""
+    if not by_lang:
+        return None
+    holders = [lang for lang, pf in by_lang.items() if pf.text.meta_in is None]
+    if len(holders) != 1:
+        paths = ", ".join(str(pf.text.path) for pf in by_lang.values())
+        problems.append(Problem(
+            "exactly one language file of a paper holds its metadata (the others say "
+            f"`meta_in: <lang>`); found {len(holders)} in: {paths}",
+            next(iter(by_lang.values())).text.path, 1))
+        return None
+    source = holders[0]
+    meta = by_lang[source].meta
+    if meta is None:
+        return None
+    for pf in by_lang.values():
+        if pf.text.meta_in not in (None, source):
+            problems.append(Problem(f"meta_in says {pf.text.meta_in!r} but the metadata is in "
+                                    f"{by_lang[source].text.path}", pf.text.path, 2))
+    return Paper(id=pid, meta=meta, source_lang=source,
+                 texts={lang: pf.text for lang, pf in by_lang.items()})
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading lists
+
+
+def _list_payload(rl: ReadingList) -> tuple:
+    return (rl.lang, rl.title, rl.source, rl.description,
+            tuple((e.paper, e.position, e.added.isoformat(), e.section, e.rank, e.year,
+                   e.also_in, e.line) for e in rl.entries))
+
+
+def _list_from(path: Path, payload: tuple) -> ReadingList:
+    from datetime import date
+
+    lang, title, source, description, entries = payload
+    return ReadingList(
+        id=path.stem, lang=lang, title=title, source=source, description=description, path=path,
+        entries=[Entry(paper=p, position=pos, added=date.fromisoformat(added), section=section,
+                       rank=rank, year=year, also_in=also, line=line)
+                 for p, pos, added, section, rank, year, also, line in entries])
+
+
+def read_lists(config: Config, found: Scan, cache: Cache | None, problems: Problems,
+               full: bool) -> dict[str, Any]:
+    """list id -> ReadingList (full) or (lang, title, paper ids, entry lines), each list read
+    from its file unless the cache has it under the same key; list problems added."""
+    kind = "listfull" if full else "list"
+    try:
+        cached = cache.load(kind) if cache else {}
+    except Corrupt:
+        cached = {}
+    out: dict[str, Any] = {}
+    fresh: dict[str, object] = {}
+    for path, key in found.lists:
+        hit = cached.get(path.name)
+        if hit is not None and key is not None and hit[0] == key:
+            value = hit[1]
+        else:
+            from .store import parse_list_file, read_text
+
+            mine = Problems()
+            try:
+                rl = parse_list_file(path, read_text(path), mine, config.languages)
+            except PublishError as exc:
+                mine.items.extend(exc.problems)
+                rl = None
+            problems.items.extend(mine.items)
+            if rl is None:
+                continue
+            value = (_list_payload(rl) if full else
+                     (rl.lang, rl.title, tuple(rl.paper_ids()),
+                      tuple(e.line for e in rl.entries)))
+            if not mine and found.trusted(key):
+                fresh[path.name] = (key, value)
+        out[path.stem] = _list_from(path, value) if full else value
+    if cache:
+        cache.save(kind, fresh, drop=set(cached) - {p.name for p, _ in found.lists})
+    return out
+
+
+def _value_line(text: str, value: str) -> int:
+    # As store._value_line: the line of `- value` (or `key: value`) in a whole file.
+    m = re.search(rf"^\s*(?:-|\w+:)\s*['\"]?{re.escape(value)}['\"]?\s*$", text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
+def check_references(config: Config, present: set[str] | None, lists: dict[str, Any],
+                     papers: dict[str, tuple[str, Iterable[str]]], problems: Problems) -> None:
+    """Unknown paper ids in lists (unless present is None: no file came or went), then
+    unknown list ids in papers (id -> holder, lists), as store.load_collection reports them.
+    Set operations first: usually there are none."""
+    for list_id, value in lists.items() if present is not None else ():
+        if isinstance(value, ReadingList):
+            ids, lines, path = value.paper_ids(), [e.line for e in value.entries], value.path
+        else:
+            ids, lines, path = value[2], value[3], config.lists_dir / f"{list_id}.yaml"
+        if not present.issuperset(ids):
+            for pid, line in zip(ids, lines, strict=True):
+                if pid not in present:
+                    problems.add(f"unknown paper id {pid!r}: no content/<lang>/{pid}.md", path,
+                                 line)
+    named = set(chain.from_iterable(ls for _, ls in papers.values()))
+    if named.issubset(lists):
+        return
+    from .store import read_text
+
+    for pid in sorted(papers):
+        holder, paper_lists = papers[pid]
+        for list_id in paper_lists:
+            if list_id not in lists:
+                path = config.lang_dir(holder) / f"{pid}.md"
+                problems.add(f"unknown list id {list_id!r}: no content/lists/{list_id}.yaml",
+                             path, _value_line(read_text(path), list_id))
+
+
+def sorted_problems(found: Scan, file_problems: list[tuple[tuple[int, str], list[Problem]]],
+                     paper_problems: dict[str, list[Problem]]) -> Problems:
+    """Problems in store.load_collection's order: file by file (languages in order, names
+    sorted), then paper by paper."""
+    problems = Problems()
+    for _, items in sorted([*((k, [p]) for k, p in found.bad_names), *file_problems],
+                           key=lambda pair: pair[0]):
+        problems.items.extend(items)
+    for pid in sorted(paper_problems):
+        problems.items.extend(paper_problems[pid])
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole Collection, through the cache
+
+
+def _file_payload(pf: ParsedFile, blocks: list[Block]) -> tuple:
+    m, t = pf.meta, pf.text
+    meta = None if m is None else (
+        m.title, m.authors, m.year, m.venue, m.arxiv, m.doi, m.url, m.citations, m.area,
+        m.lists, [(c.field, c.value, c.source) for c in m.conflicts])
+    start = t.body_line
+    return (meta, t.local_title, t.meta_in, t.body, t.body_line,
+            tuple((b.kind, b.line - start, b.text.count("\n") + 1, b.origin, b.hash,
+                   b.source_hash, b.state, b.by, b.at) for b in blocks))
+
+
+def _file_from(path: Path, lang: str, payload: tuple, with_blocks: bool) -> ParsedFile:
+    from .store import ParsedFile
+
+    meta, local_title, meta_in, body, body_line, rows = payload
+    text = Text(lang=lang, path=path, body=body, body_line=body_line, local_title=local_title,
+                meta_in=meta_in)
+    if with_blocks:
+        lines = body.split("\n")
+        text.__dict__["blocks"] = [
+            Block(kind, "\n".join(lines[start:start + n]).rstrip(), lang, origin,
+                  body_line + start, h, src, state, by, at)
+            for kind, start, n, origin, h, src, state, by, at in rows]
+    m = None
+    if meta is not None:
+        title, authors, year, venue, arxiv, doi, url, citations, area, lists, conflicts = meta
+        m = Meta(title=title, authors=authors, year=year, venue=venue, arxiv=arxiv, doi=doi,
+                 url=url, citations=citations, area=area, lists=lists,
+                 conflicts=[Conflict(*c) for c in conflicts])
+    return ParsedFile(id=path.stem, text=text, meta=m)
+
+
+def load_collection(config: Config, *, use_cache: bool = True,
+                    blocks: bool = True) -> Collection:
+    """What store.load_collection returns, and the same problems when it refuses, reading
+    only files the cache does not hold under their current key. With `blocks`, every text's
+    blocks are ready (from the cache, or split now); without, Text.blocks splits on demand."""
+    from .fastblocks import prime_blocks
+    from .store import recover
+
+    recover(config.root)
+    found = scan(config)
+    found.check_names(config)
+    cache = open_cache(config) if use_cache else None
+    try:
+        cached = cache.load("file") if cache else {}
+    except Corrupt:
+        assert cache is not None
+        cache.reset()
+        cached = {}
+    fresh: dict[str, object] = {}
+    file_problems: list[tuple[tuple[int, str], list[Problem]]] = []
+    parsed: dict[str, dict[str, ParsedFile]] = {}
+    for lang in config.languages:
+        folder = config.lang_dir(lang)
+        for pid, key in sorted(found.files[lang].items()):
+            name = f"{lang}/{pid}.md"
+            hit = cached.get(name)
+            if hit is not None and hit[0] == key:
+                pf: ParsedFile | None = _file_from(folder / f"{pid}.md", lang, hit[1], blocks)
+            else:
+                before = len(file_problems)
+                pf = parse_file(config, lang, pid, file_problems)
+                if pf is not None and len(file_problems) == before and found.trusted(key):
+                    fresh[name] = (key, _file_payload(pf, prime_blocks(pf.text)))
+                elif pf is not None and blocks:
+                    prime_blocks(pf.text)
+            if pf is not None:
+                parsed.setdefault(pid, {})[lang] = pf
+    paper_problems: dict[str, list[Problem]] = {}
+    collection = Collection()
+    for pid, by_lang in sorted(parsed.items()):
+        mine: list[Problem] = []
+        paper = assemble(pid, by_lang, mine)
+        if mine:
+            paper_problems[pid] = mine
+        if paper is not None:
+            collection.papers[pid] = paper
+    problems = sorted_problems(found, file_problems, paper_problems)
+    collection.lists = read_lists(config, found, cache, problems, full=True)
+    check_references(config, found.present, collection.lists,
+                     {p.id: (p.source_lang, p.meta.lists) for p in collection.papers.values()},
+                     problems)
+    if cache is not None:
+        gone = set(cached) - {f"{lang}/{pid}.md" for lang in config.languages
+                              for pid in found.files[lang]}
+        cache.save("file", fresh, drop=gone)
+        cache.close()
+    problems.raise_if_any()
+    return collection
+
+
+def load_paper(config: Config, pid: str) -> Paper | None:
+    """One paper, read from its files as store.load_collection builds it (None when it has no
+    file); raises the problems found in them."""
+    file_problems: list[tuple[tuple[int, str], list[Problem]]] = []
+    by_lang: dict[str, ParsedFile] = {}
+    for lang in config.languages:
+        if (config.lang_dir(lang) / f"{pid}.md").is_file():
+            pf = parse_file(config, lang, pid, file_problems)
+            if pf is not None:
+                by_lang[lang] = pf
+    paper_problems: list[Problem] = []
+    paper = assemble(pid, by_lang, paper_problems)
+    found = [p for _, items in file_problems for p in items] + paper_problems
+    if found:
+        raise PublishError.many(found)
+    return paper

@@ -1,0 +1,158 @@
+"""`publish review`: a person vouches for machine drafts and outdated translations.
+
+Reviewing a block rewrites only its marker line: `state=human`, who, when, and `src` set to
+the hash of the source block it is paired with *today* (status pairs blocks by content, so
+this is the paragraph the reviewer sees beside it). Nothing else in the file changes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from .blocks import MARKER_RE, format_marker
+from .config import Config
+from .edit import set_marker
+from .errors import Problem, PublishError
+from .ids import check_id
+from .model import HUMAN, Text
+from .status import CURRENT, MACHINE_STATE, ORIGINAL, OUTDATED, Unit, paper_status
+from .store import Transaction, read_text, split_front_matter
+
+REVIEWABLE = (MACHINE_STATE, OUTDATED)
+# A name goes into an HTML comment as one attribute: no quotes, angle brackets or `--`.
+_BAD_NAME_RE = re.compile(r'["<>\n\r]|--')
+
+
+@dataclass
+class Reviewed:
+    path: Path
+    by: str
+    at: str
+    done: list[tuple[int, str]] = field(default_factory=list)  # (line, state before)
+    untouched: list[tuple[int, str]] = field(default_factory=list)  # (line, why)
+
+
+def reviewer(root: Path) -> str | None:
+    """`git config user.name` in the project, else the login name."""
+    try:
+        found = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True,
+                               text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        found = ""
+    return found or os.environ.get("USER") or os.environ.get("USERNAME") or None
+
+
+def _check_name(by: str) -> str:
+    by = " ".join(by.split())
+    if not by:
+        raise PublishError("--by: the reviewer's name is empty")
+    if _BAD_NAME_RE.search(by):
+        raise PublishError(f"--by: {by!r} cannot go into a marker (no quotes, '<', '>' or "
+                           "'--')")
+    return by
+
+
+def _marker_line(text: Text, line: int) -> int | None:
+    """The line of the marker above the block starting at `line`, if it has one."""
+    lines = text.body.split("\n")
+    i = line - text.body_line - 1
+    while i >= 0 and not lines[i].strip():
+        i -= 1
+    return text.body_line + i if i >= 0 and MARKER_RE.match(lines[i].strip()) else None
+
+
+def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
+           by: str | None = None, today: date | None = None) -> Reviewed:
+    """Mark the paper's machine or outdated blocks in `lang` (those at `lines`, or all) as
+    reviewed by `by`; returns what was done. Refuses unknown ids, languages and lines."""
+    from .index import load_paper
+    from .status_cache import load_tree
+
+    why = check_id(paper_id)
+    if why:
+        raise PublishError(why)
+    if lang not in config.languages:
+        raise PublishError(f"{lang!r} is not a language of this project "
+                           f"({', '.join(config.languages)})")
+    tree = load_tree(config)  # the whole tree is checked first, as every command does
+    if tree.cache is not None:
+        tree.cache.close()
+    if paper_id not in tree.records:
+        from rapidfuzz import process
+
+        near = process.extract(paper_id, list(tree.records), limit=3)
+        hint = f"; did you mean {', '.join(n[0] for n in near)}?" if near else ""
+        raise PublishError(f"unknown paper id {paper_id!r}{hint}")
+    paper = load_paper(config, paper_id)
+    assert paper is not None
+    path = config.lang_dir(lang) / f"{paper_id}.md"
+    text = paper.texts.get(lang)
+    if text is None:
+        raise PublishError(f"no text in {lang} to review: {path} does not exist")
+    name = _check_name(by if by is not None else reviewer(config.root) or "")
+    at = (today or _today()).isoformat()
+    status = paper_status(paper, lang, config.languages)
+    result = Reviewed(path, name, at)
+
+    units: dict[int, Unit] = {}
+    for u in status.units:
+        if u.block is not None:
+            units[u.block.line] = u
+            marker = _marker_line(text, u.block.line) if u.state != ORIGINAL else None
+            if marker is not None:
+                units.setdefault(marker, u)
+    orphans = {o.block.line: o for o in status.orphans}
+    for o in status.orphans:
+        marker = _marker_line(text, o.block.line)
+        if marker is not None:
+            orphans.setdefault(marker, o)
+    chosen: list[Unit] = []
+    problems: list[Problem] = []
+    for n in dict.fromkeys(lines):
+        if n in orphans:
+            problems.append(Problem(f"the translation here has no source block to review it "
+                                    f"against ({orphans[n].reason})", path, n))
+        elif n not in units:
+            starts = ", ".join(str(u.block.line) for u in status.units
+                               if u.block is not None and u.state != ORIGINAL) or "none"
+            problems.append(Problem(f"no translated block starts at line {n} (they start at "
+                                    f"lines: {starts}; see `publish status --details`)",
+                                    path, n))
+        elif units[n].state == ORIGINAL:
+            result.untouched.append((n, f"an original {lang} block, not a translation"))
+        elif units[n].state == CURRENT:
+            result.untouched.append((n, "already current"))
+        elif units[n] not in chosen:
+            chosen.append(units[n])
+    if problems:
+        raise PublishError.many(problems)
+    if not lines:
+        chosen = [u for u in status.units if u.state in REVIEWABLE]
+    body = text.body
+    for u in chosen:
+        assert u.block is not None and u.source is not None
+        marker = format_marker(u.source.lang, u.source.hash, HUMAN, name, at)
+        body = set_marker(replace(text, body=body), u.block, marker)
+        result.done.append((u.block.line, "outdated machine" if u.state == OUTDATED and
+                            u.machine else u.state))
+    if chosen:
+        content = read_text(path)
+        old_body = split_front_matter(content)[1]
+        if old_body != text.body:
+            raise PublishError("changed on disk while being reviewed; run again", path)
+        tx = Transaction(config.root)
+        tx.write(path, content[: len(content) - len(old_body)] + body)
+        tx.commit()
+    return result
+
+
+def _today() -> date:
+    from .imports import today_from_env
+
+    return today_from_env()

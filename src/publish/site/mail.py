@@ -1,0 +1,265 @@
+"""A newsletter issue as email: HTML (table layout, CSS inlined), plain text, and a complete
+multipart/alternative .eml message.
+
+The HTML must survive mail clients: one ~600 px column of tables, every style inlined
+(css-inline), only the dark-mode `@media` rule kept in a <style>, a hidden preheader, and at
+most `max_per_list` papers per list with "and N more" linking to the list on the site, so a
+first issue after importing a thousand papers stays well under Gmail's 102 KB clipping.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+
+from ..config import Config
+from ..model import Collection, Paper
+from ..render.book import Label
+from ..render.i18n import content_lang, format_day, format_number, gettext, html_lang, ngettext
+from ..render.markdown import MarkdownRenderer
+from ..render.text import shown_blocks
+from .digest import Selection
+from .pages import environment, list_path, paper_link, paper_path, titles
+from .settings import WebSettings
+
+SUMMARY_CHARS = {"en": 260, "zh": 110, "zh-Hant": 110}
+MAX_AUTHORS = 3
+_TAG = re.compile(r"<[^>]+>")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)]?(\s+|(?<=[。！？]))")
+
+
+@dataclass
+class PaperItem:
+    id: str
+    title: Label
+    original_title: Label | None
+    authors: str
+    year: int | None
+    lists: list[Label]
+    summary: Label | None
+    link: str | None
+    link_label: str | None
+    page: str | None
+    what: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    title: Label
+    papers: list[PaperItem]
+    more: int
+    more_text: str | None
+    more_href: str | None
+
+
+def _no_math(_tex: str, _display: bool) -> str | None:
+    return None  # a mail client cannot draw MathML: the TeX source is shown
+
+
+_PLAIN = MarkdownRenderer(_no_math)
+
+
+def plain(markdown: str, lang: str) -> str:
+    text = htmllib.unescape(_TAG.sub("", _PLAIN.render(markdown, lang)))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def cut(text: str, limit: int) -> str:
+    """The text up to the last sentence end within `limit` characters; a long first
+    sentence is cut at a word with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    ends = [m.start(1) for m in _SENTENCE_END.finditer(text, 0, limit + 1)]
+    ends = [e for e in ends if e >= limit // 3]
+    if ends:
+        return text[: ends[-1]].rstrip()
+    head = text[:limit]
+    space = head.rfind(" ")
+    return (head[:space] if space > limit // 2 else head).rstrip(" ,;:") + "…"
+
+
+class Mail:
+    """One issue in one language (en, zh, zh-Hant or bilingual)."""
+
+    def __init__(self, config: Config, collection: Collection, settings: WebSettings,
+                 selection: Selection, lang: str, max_per_list: int = 10):
+        self.config = config
+        self.collection = collection
+        self.settings = settings
+        self.selection = selection
+        self.lang = lang
+        self.langs = ("en", "zh") if lang == "bilingual" else (lang,)
+        self.ui_lang = "en" if lang == "bilingual" else lang
+        self.max_per_list = max_per_list
+        self.env = environment(config.root / "templates")
+
+    # ---- text ---------------------------------------------------------------------
+
+    def ui(self, message: str) -> str:
+        if self.lang == "bilingual":
+            en, zh = gettext("en", message), gettext("zh", message)
+            return en if en == zh else f"{en} / {zh}"
+        return gettext(self.lang, message)
+
+    def site_title(self) -> str:
+        code = content_lang(self.ui_lang)
+        title = self.config.title.get(code) or next(iter(self.config.title.values()), "")
+        if self.lang == "bilingual" and self.config.title.get("zh"):
+            title = f"{title} · {self.config.title['zh']}"
+        return title
+
+    def subject(self) -> str:
+        r = self.selection.record
+        return self.ui("%(title)s — issue %(number)s, %(date)s") % {
+            "title": self.site_title(), "number": r.number,
+            "date": format_day(r.day, self.ui_lang)}
+
+    def _summary(self, paper: Paper, lang: str) -> Label | None:
+        for shown in shown_blocks(paper, lang, tuple(self.config.languages), "source") or []:
+            if shown.text is None or shown.kind in ("heading", "code", "math", "fence"):
+                continue
+            text = plain(shown.text, shown.lang)
+            if text:
+                return Label(cut(text, SUMMARY_CHARS.get(shown.lang, 260)), shown.lang)
+        return None
+
+    def item(self, pid: str, what: list[str] | None = None) -> PaperItem:
+        paper = self.collection.papers[pid]
+        lang = self.langs[-1] if self.lang == "bilingual" else self.lang
+        title, original = titles(paper, lang)
+        authors = paper.meta.authors[:MAX_AUTHORS]
+        more = len(paper.meta.authors) - len(authors)
+        byline = ", ".join(authors)
+        if more:
+            byline += " " + ngettext(self.ui_lang, "and %(num)s other", "and %(num)s others",
+                                     more) % {"num": more}
+        link, label = paper_link(paper)
+        summaries = [s for s in (self._summary(paper, code) for code in self.langs) if s]
+        if self.lang == "bilingual" and len(summaries) == 2 and \
+                summaries[0].lang == summaries[1].lang:
+            summaries = summaries[:1]  # no Chinese text yet: the English once
+        summary = summaries[0] if len(summaries) == 1 else (
+            Label(" / ".join(s.text for s in summaries), "en") if summaries else None)
+        lists = [self._list_title(lid) for lid in self.selection.joined.get(pid, [])]
+        return PaperItem(pid, title, original, byline, paper.meta.year, lists, summary, link,
+                         label, self.settings.page_url(paper_path(self.page_lang, pid)),
+                         [self._what(w) for w in (what or [])])
+
+    @property
+    def page_lang(self) -> str:
+        return "en" if self.lang == "bilingual" else self.lang
+
+    def _what(self, what: str) -> str:
+        if what.startswith("translated:"):
+            code = what.split(":", 1)[1]
+            name = {"en": self.ui("English"), "zh": self.ui("Chinese")}.get(code, code)
+            return self.ui("translated into %(language)s") % {"language": name}
+        return self.ui("text changed")
+
+    def _list_title(self, list_id: str) -> Label:
+        rl = self.collection.lists[list_id]
+        code = content_lang(self.ui_lang)
+        if self.lang == "bilingual" and rl.title.get("en") and rl.title.get("zh"):
+            return Label(f"{rl.title['en']} · {rl.title['zh']}", "en")
+        if rl.title.get(code):
+            return Label(rl.title[code], self.ui_lang)
+        return Label(rl.title.get(rl.lang) or list_id, rl.lang)
+
+    # ---- documents --------------------------------------------------------------------
+
+    def context(self, text: bool = False) -> dict[str, Any]:
+        sel = self.selection
+        groups = []
+        for lid, pids in sel.groups:
+            shown = pids[: self.max_per_list]
+            more = len(pids) - len(shown)
+            groups.append(Group(
+                self._list_title(lid), [self.item(p) for p in shown], more,
+                (self.ui("and %(num)s more") % {"num": format_number(more, self.ui_lang)})
+                if more else None,
+                self.settings.page_url(list_path(self.page_lang, lid)) if more else None))
+        updated = [self.item(pid, what) for pid, what in sel.updated[: self.max_per_list]]
+        more_updated = len(sel.updated) - len(updated)
+        new = sum(len(p) for _, p in sel.groups)
+        r = sel.record
+        preheader = self.ui("%(new)s new papers, %(updated)s updated") % {
+            "new": format_number(new, self.ui_lang),
+            "updated": format_number(len(sel.updated), self.ui_lang)}
+        if groups:
+            preheader += " — " + ", ".join(
+                g.papers[0].title.text for g in groups[:3] if g.papers)
+        return {
+            "lang": self.lang, "html_lang": html_lang(self.ui_lang),
+            "ui": self.ui if text else (lambda m: escape(self.ui(m))), "lang_tag": html_lang,
+            "site_title": self.site_title(), "subject": self.subject(),
+            "number": r.number, "day": format_day(r.day, self.ui_lang),
+            "since": format_day(r.since, self.ui_lang) if r.since else None,
+            "groups": groups, "updated": updated,
+            "more_updated": (self.ui("and %(num)s more") % {"num": more_updated})
+            if more_updated else None,
+            "new_count": new, "preheader": preheader,
+            "site_url": self.settings.page_url(f"{self.page_lang}/index.html"),
+            "unsubscribe": _unsubscribe_link(self.settings.list_unsubscribe),
+        }
+
+    def html(self) -> str:
+        import css_inline
+
+        raw = self.env.get_template("email/digest.html").render(**self.context())
+        inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False,
+                                        minify_css=True)
+        return _squeeze(inliner.inline(raw))
+
+    def text(self) -> str:
+        out = self.env.get_template("email/digest.txt").render(**self.context(text=True))
+        return re.sub(r"\n{3,}", "\n\n", out).strip() + "\n"
+
+    def eml(self) -> bytes:
+        msg = EmailMessage()
+        msg["Subject"] = self.subject()
+        msg["From"] = self.settings.sender
+        msg["To"] = self.settings.to or "undisclosed-recipients:;"
+        day = datetime.combine(self.selection.record.day, time(8, 0), UTC)
+        msg["Date"] = format_datetime(day)
+        domain = (self.settings.base_url or "publish.invalid").split("//")[-1].split("/")[0]
+        msg["Message-ID"] = make_msgid(f"issue-{self.selection.record.number}", domain=domain)
+        msg["Content-Language"] = html_lang(self.ui_lang)
+        if self.settings.list_unsubscribe:
+            msg["List-Unsubscribe"] = self.settings.list_unsubscribe
+            if "<https://" in self.settings.list_unsubscribe:
+                msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        msg.set_content(self.text(), charset="utf-8")
+        msg.add_alternative(self.html(), subtype="html", charset="utf-8")
+        return msg.as_bytes()
+
+
+def _unsubscribe_link(header: str | None) -> str | None:
+    """The https (else mailto) address of a List-Unsubscribe header, for the footer."""
+    if not header:
+        return None
+    found = re.findall(r"<([^>]+)>", header) or [header.strip()]
+    found.sort(key=lambda u: not u.startswith("https://"))
+    return found[0]
+
+
+def _squeeze(html: str) -> str:
+    """Whitespace between tags costs bytes and shows nothing."""
+    return re.sub(r">\s+<", "><", html)
+
+
+def write(path: Path, data: bytes) -> None:
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+

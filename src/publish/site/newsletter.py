@@ -1,0 +1,70 @@
+"""`publish digest`: select an issue, render it, write it, and record it when it is sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from ..config import Config
+from ..errors import PublishError
+from ..model import Collection
+from .digest import Selection, save_record, select
+from .mail import Mail, write
+from .settings import WebSettings
+
+EXTENSIONS = {"html": "html", "text": "txt", "eml": "eml"}
+
+
+@dataclass
+class DigestRequest:
+    since: date | None = None
+    since_last: bool = True
+    lang: str = "en"
+    list_id: str | None = None
+    fmt: str = "html"
+    out: Path | None = None
+    issue: int | None = None
+    max_per_list: int = 10
+    record: bool | None = None  # None: record when writing an .eml (the one that is sent)
+
+
+@dataclass
+class DigestResult:
+    path: Path
+    selection: Selection
+    recorded: bool
+    size: int
+    new: int
+    updated: int
+
+
+class NothingNew(PublishError):
+    """No paper to announce: not an input error, the command exits 1."""
+
+
+def make_digest(config: Config, collection: Collection, settings: WebSettings,
+                request: DigestRequest) -> DigestResult:
+    selection = select(config, collection, since=request.since,
+                       since_last=request.since_last and request.since is None,
+                       list_id=request.list_id, issue=request.issue, lang=request.lang)
+    new = len(selection.record.papers)
+    if selection.fresh and not new and not selection.updated:
+        since = selection.record.since
+        raise NothingNew("nothing new to announce" + (f" since {since}" if since else ""))
+    mail = Mail(config, collection, settings, selection, request.lang, request.max_per_list)
+    data = {"html": lambda: mail.html().encode(), "text": lambda: mail.text().encode(),
+            "eml": mail.eml}[request.fmt]()
+    number = selection.record.number
+    out = request.out or (config.build_dir / "digest" /
+                          f"issue-{number}.{request.lang}.{EXTENSIONS[request.fmt]}")
+    write(out, data)
+    record = request.record if request.record is not None else request.fmt == "eml"
+    recorded = False
+    if record and selection.fresh and request.list_id is None:
+        save_record(config, collection, replace(selection))
+        recorded = True
+    elif record and request.list_id is not None:
+        raise PublishError("an issue limited to one --list is not recorded (it would hide the "
+                           "other lists' papers from the next issue); use --no-record")
+    return DigestResult(out, selection, recorded, len(data), new, len(selection.updated))

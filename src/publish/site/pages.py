@@ -1,0 +1,297 @@
+"""What a site page shows: view models of papers and lists for one site language.
+
+The text choice (`render.text.shown_blocks`), Markdown (`render.markdown`, raw HTML escaped)
+and interface strings (`render.i18n`) are the booklet's; only the math renderer differs:
+MathML, which browsers draw natively, instead of SVG outlines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..model import Collection, Paper, ReadingList
+from ..render.book import Book, Label, collection_book, list_book
+from ..render.i18n import (
+    N_,
+    content_lang,
+    format_count,
+    format_number,
+    gettext,
+    hant,
+    html_lang,
+    ngettext,
+)
+from ..render.markdown import MarkdownRenderer, cjk_latin_space
+from ..render.math import mathml_math
+from ..render.text import Shown, paper_state, shown_blocks
+from ..status import CURRENT, MISSING, ORIGINAL, Summary, paper_status
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SITE_LANGS = ("en", "zh", "zh-Hant")
+MAX_AUTHORS = 12
+LANG_NAMES = {"en": "English", "zh": "简体中文", "zh-Hant": "繁體中文"}
+# Badges and block marks, in the page's language.
+BADGES = {
+    "machine": N_("machine translation"),
+    "outdated": N_("outdated translation"),
+    "missing": N_("not translated"),
+    "untranslated": N_("not translated: original text"),
+}
+
+
+def environment(project_templates: Path) -> jinja2.Environment:
+    """The project's templates/ first, then the package's: the booklet's ChoiceLoader
+    approach. A fresh environment (the booklet's is cached and holds its own globals)."""
+    loaders: list[jinja2.BaseLoader] = []
+    if project_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(project_templates)))
+    loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml"],
+                                            default_for_string=True),
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def paper_path(lang: str, pid: str) -> str:
+    return f"{lang}/papers/{pid}.html"
+
+
+def list_path(lang: str, list_id: str) -> str:
+    return f"{lang}/lists/{list_id}.html"
+
+
+def paper_link(paper: Paper) -> tuple[str | None, str | None]:
+    meta = paper.meta
+    if meta.arxiv:
+        return f"https://arxiv.org/abs/{meta.arxiv}", f"arXiv:{meta.arxiv}"
+    if meta.url:
+        return meta.url, meta.url.split("//", 1)[-1].split("/", 1)[0]
+    if meta.doi:
+        return f"https://doi.org/{meta.doi}", f"doi:{meta.doi}"
+    return None, None
+
+
+def arxiv_search(paper: Paper) -> str | None:
+    """Papers with no arXiv id still get a way there: a title search on arXiv."""
+    if paper.meta.arxiv:
+        return None
+    from urllib.parse import urlencode
+
+    return "https://arxiv.org/search/?" + urlencode(
+        {"query": paper.meta.title, "searchtype": "title"})
+
+
+def titles(paper: Paper, lang: str) -> tuple[Label, Label | None]:
+    """The title in `lang` and, when it differs, the title as published."""
+    original = Label(paper.meta.title, "en")
+    code = content_lang(lang)
+    text = paper.texts.get(code)
+    if text and text.local_title and text.local_title != paper.meta.title:
+        local = hant(text.local_title) if lang == "zh-Hant" else text.local_title
+        if code == "zh":
+            local = cjk_latin_space(local)
+        return Label(local, lang), original
+    return original, None
+
+
+def ui_text(lang: str, message: str) -> str:
+    return gettext(lang, message)
+
+
+@dataclass
+class BlockView:
+    html: Markup
+    lang: str
+    kind: str
+    state: str
+    marks: list[tuple[str, str]] = field(default_factory=list)  # (kind, text)
+
+
+@dataclass
+class Item:
+    """A paper in a list on an index or list page."""
+
+    id: str
+    href: str
+    title: Label
+    original_title: Label | None
+    year: int | None
+    state: str
+    badge: str | None
+    rank: int | None = None
+
+
+class Pages:
+    """View models for one site language; `ui` and formatting in that language."""
+
+    def __init__(self, collection: Collection, lang: str, languages: tuple[str, ...],
+                 site_langs: tuple[str, ...], markdown: MarkdownRenderer | None = None):
+        self.collection = collection
+        self.lang = lang
+        self.languages = languages
+        self.site_langs = site_langs
+        self.markdown = markdown or MarkdownRenderer(mathml_math)
+
+    def ui(self, message: str) -> str:
+        return gettext(self.lang, message)
+
+    def globals(self) -> dict[str, Any]:
+        lang = self.lang
+
+        def label(item: Label | None) -> Markup:
+            if item is None:
+                return Markup("")
+            return Markup('<span lang="{}">{}</span>').format(html_lang(item.lang), item.text)
+
+        return {"ui": lambda m: escape(gettext(lang, m)), "label": label,
+                "lang_tag": html_lang, "html_lang": html_lang(lang), "lang": lang,
+                "number": lambda n: format_number(n, lang),
+                "plural": lambda s, p, n: ngettext(lang, s, p, n) % {"num": format_number(
+                    n, lang)}}
+
+    # ---- states ---------------------------------------------------------------------
+
+    def state(self, paper: Paper) -> str:
+        return paper_state(paper, self.lang, self.languages)
+
+    def badge(self, state: str) -> str | None:
+        return self.ui(BADGES[state]) if state in BADGES else None
+
+    def item(self, pid: str, rank: int | None = None, prefix: str = "../") -> Item:
+        paper = self.collection.papers[pid]
+        title, original = titles(paper, self.lang)
+        state = self.state(paper)
+        return Item(pid, f"{prefix}papers/{pid}.html", title, original, paper.meta.year,
+                    state, self.badge(state), rank)
+
+    # ---- pages ----------------------------------------------------------------------
+
+    def switcher(self, path_of: Any) -> list[dict[str, Any]]:
+        """Links to the same page in every site language; `path_of(lang)` is the path."""
+        return [{"lang": code, "tag": html_lang(code), "name": LANG_NAMES.get(code, code),
+                 "href": "../../" + path_of(code), "current": code == self.lang}
+                for code in self.site_langs]
+
+    def paper_context(self, paper: Paper) -> dict[str, Any]:
+        lang = self.lang
+        shown = shown_blocks(paper, lang, self.languages, "source") or []
+        blocks = [self._block(s) for s in shown]
+        previous: list[tuple[str, str]] | None = None
+        for block in blocks:
+            # one "not translated" mark for a run of source blocks
+            if block.state == MISSING and block.marks == previous:
+                previous, block.marks = block.marks, []
+            else:
+                previous = block.marks if block.state == MISSING else None
+        code = content_lang(lang)
+        status = paper_status(paper, code, self.languages)
+        state = self.state(paper)
+        title, original = titles(paper, lang)
+        link, link_label = paper_link(paper)
+        meta = paper.meta
+        authors = meta.authors[:MAX_AUTHORS]
+        more = len(meta.authors) - len(authors)
+        sources = [c for c in self.languages if c != code and c in paper.texts]
+        untranslated = status.state == MISSING and not any(
+            u.state != MISSING for u in status.units)
+        memberships = []
+        for list_id in meta.lists:
+            rl = self.collection.lists.get(list_id)
+            if rl is None:
+                continue
+            entry = next((e for e in rl.entries if e.paper == paper.id), None)
+            memberships.append({
+                "href": f"../lists/{list_id}.html", "title": self.list_title(rl),
+                "rank": entry.rank if entry else None,
+                "section": entry.section if entry else None,
+                "section_lang": html_lang(rl.lang)})
+        return {
+            "paper": paper, "title": title, "original_title": original,
+            "authors": ", ".join(authors),
+            "more_authors": (ngettext(lang, "and %(num)s other", "and %(num)s others", more)
+                             % {"num": more}) if more else None,
+            "year": meta.year, "venue": meta.venue,
+            "citations": format_count(meta.citations, lang) if meta.citations is not None
+            else None,
+            "link": link, "link_label": link_label, "arxiv_search": arxiv_search(paper),
+            "blocks": blocks, "state": state,
+            "badge": self.badge(state), "untranslated": untranslated,
+            "source_pages": [{"href": f"../../{paper_path(c, paper.id)}",
+                              "tag": html_lang(c), "name": LANG_NAMES.get(c, c)}
+                             for c in sources],
+            "lists": memberships,
+            "switcher": self.switcher(lambda c: paper_path(c, paper.id)),
+            "root": "../../", "page_title": title.text,
+        }
+
+    def _block(self, shown: Shown) -> BlockView:
+        marks = [(kind, self.ui(BADGES[kind])) for kind in shown.marks if kind in BADGES]
+        html = Markup("") if shown.text is None else Markup(
+            self.markdown.render(shown.text, shown.lang))
+        return BlockView(html, html_lang(shown.lang), shown.kind, shown.state, marks)
+
+    def list_title(self, rl: ReadingList) -> Label:
+        code = content_lang(self.lang)
+        if rl.title.get(code):
+            text = rl.title[code]
+            return Label(hant(text) if self.lang == "zh-Hant" else text, self.lang)
+        return Label(rl.title.get(rl.lang) or next(iter(rl.title.values()), rl.id), rl.lang)
+
+    def book_context(self, book: Book, page_path: str, summary: Summary) -> dict[str, Any]:
+        chapters = []
+        for chapter in book.chapters:
+            sections = [{"title": s.title,
+                         "papers": [self.item(pid, s.ranks.get(pid)) for pid in s.papers]}
+                        for s in chapter.sections]
+            chapters.append({"anchor": chapter.anchor, "title": chapter.title,
+                             "kicker": chapter.kicker, "sections": sections})
+        return {"book": book, "chapters": chapters, "summary": self.summary(summary),
+                "switcher": self.switcher(lambda c: page_path.replace(
+                    "{lang}", c)), "root": "../../", "page_title": book.title.text}
+
+    def list_context(self, rl: ReadingList, summary: Summary) -> dict[str, Any]:
+        index = sorted(self.collection.lists).index(rl.id) + 1
+        book = list_book(self.collection, rl, self.lang, index)
+        return self.book_context(book, "{lang}/lists/" + rl.id + ".html", summary)
+
+    def all_context(self, site_title: str, summary: Summary) -> dict[str, Any]:
+        book = collection_book(self.collection, self.lang, Label(site_title, self.lang))
+        context = self.book_context(book, "{lang}/lists/all.html", summary)
+        context["page_title"] = self.ui("All papers")
+        return context
+
+    def summary(self, s: Summary) -> dict[str, Any]:
+        done = s.states[ORIGINAL] + s.states[CURRENT]
+        return {"papers": s.papers, "coverage": s.coverage, "done": done,
+                "states": s.states,
+                "coverage_text": f"{format_number(round(s.coverage), self.lang)}%"}
+
+    def index_context(self, site_title: str, summaries: dict[str, Summary],
+                      total: Summary) -> dict[str, Any]:
+        lists = []
+        for list_id, rl in sorted(self.collection.lists.items()):
+            lists.append({"id": list_id, "href": f"lists/{list_id}.html",
+                          "title": self.list_title(rl),
+                          "description": _description(rl, self.lang),
+                          "summary": self.summary(summaries[list_id])})
+        return {"lists": lists, "total": self.summary(total),
+                "switcher": [dict(s, href="../" + s["href"][len("../../"):])
+                             for s in self.switcher(lambda c: f"{c}/index.html")],
+                "root": "../", "page_title": site_title, "site_title": site_title}
+
+
+def _description(rl: ReadingList, lang: str) -> Label | None:
+    code = content_lang(lang)
+    if rl.description.get(code):
+        text = rl.description[code]
+        return Label(hant(text) if lang == "zh-Hant" else text, lang)
+    if rl.description:
+        src = rl.description.get(rl.lang) or next(iter(rl.description.values()))
+        return Label(src, rl.lang)
+    return None
