@@ -84,3 +84,9 @@ def test_an_outdated_person_translation_kept_beside_a_new_draft_is_superseded():
     st = paper_status(paper(edited, zh), "zh", ("en", "zh"))
     assert [u.state for u in st.units] == ["machine"]
     assert [(o.block.text, o.superseded) for o in st.orphans] == [("甲段。", True)]
+
+
+def test_the_translation_of_a_deleted_paragraph_is_an_orphan_not_superseded():
+    zh = [(e, z, "human") for e, z in zip(EN, ZH, strict=True)]
+    st = paper_status(paper([EN[0], EN[2], EN[3]], zh), "zh", ("en", "zh"))
+    assert [(o.block.text, o.superseded) for o in st.orphans] == [("乙段。", False)]

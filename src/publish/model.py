@@ -18,7 +18,7 @@ MACHINE = "machine"
 TRANSLATION_STATES = (HUMAN, MACHINE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One unit of text: a paragraph, a list item, a heading, a code or math block.
 

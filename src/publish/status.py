@@ -106,8 +106,11 @@ def _pair(sources: Sequence[Block], translations: Sequence[Block], lang: str,
             if loose.get(sources[si].hash):
                 paired[si] = found(sources[si], loose[sources[si].hash].pop(0))
     used = {id(u.block) for u in paired.values()}
+    # Only a person's translation directly followed by a machine draft of the paragraph it
+    # used to translate: that is how drafting keeps what a person wrote.
     follows_paired = {id(translations[i]) for i in range(len(translations) - 1)
-                      if id(translations[i + 1]) in used}
+                      if id(translations[i + 1]) in used and translations[i].state != MACHINE
+                      and translations[i + 1].state == MACHINE}
     # What is left between two anchors is an edited source and its old translation, in order.
     for indexes, pending in gaps:
         rest = [t for t in pending if id(t) not in used]
