@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..model import Collection, Entry, ReadingList
 from .i18n import AREA_NAMES, content_lang, gettext, ngettext
 
-CHUNK_PAPERS = 32
+CHUNK_PAPERS = 16
 RANKS_PER_CHAPTER = 10
 ALL = "all"
 

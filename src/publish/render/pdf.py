@@ -1,7 +1,7 @@
 """`publish pdf`: the booklet, rendered in parallel chunks, cached, and assembled.
 
 1. The selection (lists or the whole collection) becomes books > chapters > sections, cut
-   into chunks of at most 32 papers (`book.chunks`).
+   into chunks of at most 16 papers (`book.chunks`).
 2. Worker processes (forked, so they share the loaded collection) build each chunk's HTML,
    hash it with the CSS, fonts and versions, and render it with WeasyPrint unless
    `build/pdf/cache/` already has that hash. A chunk carries no page numbers, so its PDF
