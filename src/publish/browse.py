@@ -6,7 +6,7 @@ from typing import Any
 
 from .blocks import MARKER_START
 from .errors import PublishError
-from .model import Collection, Paper
+from .model import Collection, Paper, external_link
 
 
 def _text_state(paper: Paper, lang: str) -> str:
@@ -63,7 +63,7 @@ def paper_record(collection: Collection, paper_id: str) -> dict[str, Any]:
         "venue": m.venue,
         "arxiv": m.arxiv,
         "doi": m.doi,
-        "url": m.url or (f"https://arxiv.org/abs/{m.arxiv}" if m.arxiv else None),
+        "url": external_link(m)[0],
         "citations": m.citations,
         "area": m.area,
         "lists": [

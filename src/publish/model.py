@@ -70,6 +70,18 @@ class Meta:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
+def external_link(meta: Meta) -> tuple[str | None, str | None]:
+    """Where a reader finds the paper, and a short label for it: arXiv first (a stable
+    abstract page), else the URL a list gave, else the DOI."""
+    if meta.arxiv:
+        return f"https://arxiv.org/abs/{meta.arxiv}", f"arXiv:{meta.arxiv}"
+    if meta.url:
+        return meta.url, meta.url.split("//", 1)[-1].split("/", 1)[0]
+    if meta.doi:
+        return f"https://doi.org/{meta.doi}", f"doi:{meta.doi}"
+    return None, None
+
+
 @dataclass
 class Text:
     """A paper's file in one language: its local title and its body as blocks."""

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..errors import PublishError
-from ..model import Collection, Paper
+from ..model import Collection, Paper, external_link
 from .book import Book, Chunk, Label, paper_count_label
 from .fonts import Coverage
 from .i18n import N_, format_count, gettext, html_lang, ngettext
@@ -184,7 +184,7 @@ class Renderer:
                      meta.venue or ""):
             self._check_glyphs(text, paper=paper)
         ui_code = ui_lang(lang)
-        link, link_label = _link(paper)
+        link, link_label = external_link(paper.meta)
         authors = meta.authors[:MAX_AUTHORS]
         more = len(meta.authors) - len(authors)
         return PaperView(
@@ -287,15 +287,6 @@ def paper_anchor(book_index: int, paper_id: str) -> str:
     return f"p-{book_index}-{paper_id}"
 
 
-def _link(paper: Paper) -> tuple[str | None, str | None]:
-    meta = paper.meta
-    if meta.arxiv:
-        return f"https://arxiv.org/abs/{meta.arxiv}", f"arXiv:{meta.arxiv}"
-    if meta.url:
-        return meta.url, meta.url.split("//", 1)[-1].split("/", 1)[0]
-    if meta.doi:
-        return f"https://doi.org/{meta.doi}", f"doi:{meta.doi}"
-    return None, None
 
 
 @cache

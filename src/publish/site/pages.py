@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from ..model import Collection, Paper, ReadingList
+from ..model import Collection, Paper, ReadingList, external_link
 from ..render.book import Book, Label, collection_book, list_book
 from ..render.i18n import (
     N_,
@@ -67,14 +67,7 @@ def list_path(lang: str, list_id: str) -> str:
 
 
 def paper_link(paper: Paper) -> tuple[str | None, str | None]:
-    meta = paper.meta
-    if meta.arxiv:
-        return f"https://arxiv.org/abs/{meta.arxiv}", f"arXiv:{meta.arxiv}"
-    if meta.url:
-        return meta.url, meta.url.split("//", 1)[-1].split("/", 1)[0]
-    if meta.doi:
-        return f"https://doi.org/{meta.doi}", f"doi:{meta.doi}"
-    return None, None
+    return external_link(paper.meta)
 
 
 def arxiv_search(paper: Paper) -> str | None:
