@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -14,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import run
 
-from publish import fastblocks, index, status_cache
-from publish.blocks import _spans, block_hash, format_marker, split_blocks
+from publish import index, status_cache
+from publish.blocks import _line_spans, _spans, block_hash, format_marker, normalise, split_blocks
 from publish.config import load_config
 from publish.store import load_collection
 
@@ -525,23 +526,19 @@ _LINES = ["Alpha beta.", "gamma delta", "- item one", "- item two", "", "  ", "\
 
 
 def test_fast_block_reader_agrees_with_markdown_it():
-    assert fastblocks.fast_blocks_ok(), (
-        "blocks.py changed: check fastblocks against it (this test), then set "
-        f"_BLOCKS_VERIFIED = {fastblocks.blocks_fingerprint()!r}")
     rng = random.Random(7)
     accepted = 0
     for _ in range(20000):
         body = "\n".join(rng.choice(_LINES) for _ in range(rng.randint(1, 8))) + "\n"
-        fast = fastblocks.fast_split(body, "zh", 5)
-        if fast is None:
+        if _line_spans(body.split("\n")) is None:
             continue
         accepted += 1
-        assert fast == split_blocks(body, "zh", 5), body
+        assert split_blocks(body, "zh", 5) == split_blocks(body, "zh", 5, fast=False), body
     assert accepted > 1000
     real = sorted((Path(__file__).parent.parent / "content" / "en").glob("*.md"))[:300]
     for path in real:
         body = path.read_text("utf-8").split("\n---\n", 1)[1]
-        spans = fastblocks.fast_spans(body.split("\n"))
+        spans = _line_spans(body.split("\n"))
         assert spans is None or [s[:2] for s in spans] == [s[:2] for s in _spans(body)]
 
 
@@ -551,4 +548,5 @@ def test_fast_hash_is_block_hash():
     alphabet = [*spaces, "a", "Z", "- ", "1. ", "12)", "é", "e\u0301", "中", "+", "*", "١."]
     for _ in range(20000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
-        assert fastblocks.fast_hash(text) == block_hash(text), repr(text)
+        reference = hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()[:12]
+        assert block_hash(text) == reference, repr(text)

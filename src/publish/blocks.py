@@ -56,8 +56,19 @@ def normalise(text: str) -> str:
     return "".join(text.split())  # str.split() and regex \s agree on Unicode whitespace
 
 
+# ASCII characters that str.isspace() (and so regex \s and str.split()) calls whitespace.
+_ASCII_SPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
 def block_hash(text: str) -> str:
-    return hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()[:HASH_LENGTH]
+    """SHA-1 of `normalise(text)`, first 12 hex digits; computed without building the
+    normalised string when the text is ASCII (NFC leaves ASCII alone)."""
+    if text.isascii():
+        m = _LIST_MARK_RE.match(text)
+        data = (text[m.end():] if m else text).encode("ascii").translate(None, _ASCII_SPACE)
+    else:
+        data = normalise(text).encode("utf-8")
+    return hashlib.sha1(data).hexdigest()[:HASH_LENGTH]
 
 
 def parse_marker(line: str) -> dict[str, str] | None:
@@ -98,12 +109,60 @@ def _spans(body: str) -> Iterable[tuple[str, int, int]]:
             yield kind, tok.map[0], tok.map[1]
 
 
-def split_blocks(body: str, lang: str, first_line: int = 1) -> list[Block]:
-    """Blocks of a Markdown body; `first_line` is the body's first line number in its file."""
+# First characters that can open a block construct other than a paragraph (indented code,
+# fence, quote, rule, list, HTML, heading, setext underline).
+_OPENERS = frozenset(" \t`~>*-_+<#=")
+_ORDERED_RE = re.compile(r"[0-9]{1,9}[.)]")
+
+
+def _line_spans(lines: list[str]) -> list[tuple[str, int, int]] | None:
+    """`_spans` for the bodies publish writes — paragraphs, `- ` items and marker lines —
+    read line by line; None as soon as a line could open anything else, and markdown-it
+    decides. (Five times faster; tests compare both on fuzzed and real bodies.)"""
+    spans: list[tuple[str, int, int]] = []
+    kind: str | None = None
+    start = last = 0
+    for i, line in enumerate(lines):
+        if not line.strip(" \t"):
+            if kind:
+                spans.append((kind, start, last + 1))
+                kind = None
+            continue
+        first = line[0]
+        if first in _OPENERS:
+            if first == "-" and line[1:2] == " ":
+                head = line[2:3]
+                if not head or head in _OPENERS or _ORDERED_RE.match(line, 2):
+                    return None
+                if kind:
+                    spans.append((kind, start, last + 1))
+                kind, start, last = "item", i, i
+                continue
+            if first == "<" and line.startswith("<!--") and parse_marker(line) is not None:
+                if kind:
+                    spans.append((kind, start, last + 1))
+                    kind = None
+                spans.append(("html", i, i + 1))
+                continue
+            return None
+        if "0" <= first <= "9" and _ORDERED_RE.match(line):
+            return None
+        if kind is None:
+            kind, start = "paragraph", i
+        last = i
+    if kind:
+        spans.append((kind, start, last + 1))
+    return spans
+
+
+def split_blocks(body: str, lang: str, first_line: int = 1, fast: bool = True) -> list[Block]:
+    """Blocks of a Markdown body; `first_line` is the body's first line number in its file.
+    `fast=False` always asks markdown-it (the reference the fast path is tested against)."""
     lines = body.split("\n")
     blocks: list[Block] = []
     pending: dict[str, str] | None = None
-    for kind, start, end in _spans(body):
+    spans = _line_spans(lines) if fast and "\r" not in body else None
+    for kind, start, end in spans if spans is not None else _spans(body):
         text = "\n".join(lines[start:end]).rstrip()
         if kind == "html":
             marker = parse_marker(text) if "\n" not in text else None

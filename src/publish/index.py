@@ -56,7 +56,7 @@ INDEX_NAME = "index.sqlite"
 RACY_NS = 2_000_000_000  # coarser than any file system's timestamp tick
 SHARDS = 64
 # What decides what a file means, and what the cache holds: any change rebuilds the cache.
-_SOURCES = ("index.py", "status_cache.py", "blocks.py", "fastblocks.py", "store.py",
+_SOURCES = ("index.py", "status_cache.py", "blocks.py", "store.py",
             "frontmatter.py", "status.py", "status_report.py", "model.py", "ids.py", "errors.py")
 _DEPENDENCIES = ("markdown_it", "yaml")
 _KEY = struct.Struct("<qqqQ")  # size, mtime_ns, ctime_ns, inode
@@ -594,7 +594,6 @@ def load_collection(config: Config, *, use_cache: bool = True,
     """What store.load_collection returns, and the same problems when it refuses, reading
     only files the cache does not hold under their current key. With `blocks`, every text's
     blocks are ready (from the cache, or split now); without, Text.blocks splits on demand."""
-    from .fastblocks import prime_blocks
     from .store import recover
 
     recover(config.root)
@@ -621,9 +620,9 @@ def load_collection(config: Config, *, use_cache: bool = True,
                 before = len(file_problems)
                 pf = parse_file(config, lang, pid, file_problems)
                 if pf is not None and len(file_problems) == before and found.trusted(key):
-                    fresh[name] = (key, _file_payload(pf, prime_blocks(pf.text)))
+                    fresh[name] = (key, _file_payload(pf, pf.text.blocks))
                 elif pf is not None and blocks:
-                    prime_blocks(pf.text)
+                    pf.text.blocks  # noqa: B018  (parsed now, while the file is hot)
             if pf is not None:
                 parsed.setdefault(pid, {})[lang] = pf
     paper_problems: dict[str, list[Problem]] = {}

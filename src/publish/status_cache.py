@@ -54,7 +54,6 @@ class PaperResult:
 def compute_paper(config: Config, pid: str, keys: tuple, start_ns: int) -> PaperResult:
     """Parse one paper (keys: per language, its file's key or b"") and, when nothing is wrong
     with it, its status record."""
-    from .fastblocks import prime_blocks
     from .status import paper_status
     from .status_report import compact
 
@@ -72,7 +71,7 @@ def compute_paper(config: Config, pid: str, keys: tuple, start_ns: int) -> Paper
     if out.file_problems or out.paper_problems:
         return out
     for text in paper.texts.values():
-        prime_blocks(text)
+        text.blocks  # noqa: B018  (parse now, in this worker)
     statuses = {lang: paper_status(paper, lang, config.languages) for lang in config.languages}
     states, works, orphans, out.details = compact(statuses, config.languages)
     out.record = (tuple(index.trusted(k, start_ns) if k else k for k in keys),
