@@ -25,7 +25,6 @@ import hashlib
 import importlib.util
 import marshal
 import os
-import re
 import sqlite3
 import stat
 import struct
@@ -422,30 +421,6 @@ def parse_file(config: Config, lang: str, pid: str,
     return pf
 
 
-def assemble(pid: str, by_lang: dict[str, ParsedFile], problems: list[Problem]) -> Paper | None:
-    """The paper from its parsed files, checked as store.load_collection checks them."""
-    if not by_lang:
-        return None
-    holders = [lang for lang, pf in by_lang.items() if pf.text.meta_in is None]
-    if len(holders) != 1:
-        paths = ", ".join(str(pf.text.path) for pf in by_lang.values())
-        problems.append(Problem(
-            "exactly one language file of a paper holds its metadata (the others say "
-            f"`meta_in: <lang>`); found {len(holders)} in: {paths}",
-            next(iter(by_lang.values())).text.path, 1))
-        return None
-    source = holders[0]
-    meta = by_lang[source].meta
-    if meta is None:
-        return None
-    for pf in by_lang.values():
-        if pf.text.meta_in not in (None, source):
-            problems.append(Problem(f"meta_in says {pf.text.meta_in!r} but the metadata is in "
-                                    f"{by_lang[source].text.path}", pf.text.path, 2))
-    return Paper(id=pid, meta=meta, source_lang=source,
-                 texts={lang: pf.text for lang, pf in by_lang.items()})
-
-
 # ---------------------------------------------------------------------------------------------
 # Reading lists
 
@@ -505,12 +480,6 @@ def read_lists(config: Config, found: Scan, cache: Cache | None, problems: Probl
     return out
 
 
-def _value_line(text: str, value: str) -> int:
-    # As store._value_line: the line of `- value` (or `key: value`) in a whole file.
-    m = re.search(rf"^\s*(?:-|\w+:)\s*['\"]?{re.escape(value)}['\"]?\s*$", text, re.MULTILINE)
-    return text.count("\n", 0, m.start()) + 1 if m else 1
-
-
 def check_references(config: Config, present: set[str] | None, lists: dict[str, Any],
                      papers: dict[str, tuple[str, Iterable[str]]], problems: Problems) -> None:
     """Unknown paper ids in lists (unless present is None: no file came or went), then
@@ -529,7 +498,7 @@ def check_references(config: Config, present: set[str] | None, lists: dict[str, 
     named = set(chain.from_iterable(ls for _, ls in papers.values()))
     if named.issubset(lists):
         return
-    from .store import read_text
+    from .store import read_text, value_line
 
     for pid in sorted(papers):
         holder, paper_lists = papers[pid]
@@ -537,7 +506,7 @@ def check_references(config: Config, present: set[str] | None, lists: dict[str, 
             if list_id not in lists:
                 path = config.lang_dir(holder) / f"{pid}.md"
                 problems.add(f"unknown list id {list_id!r}: no content/lists/{list_id}.yaml",
-                             path, _value_line(read_text(path), list_id))
+                             path, value_line(read_text(path), list_id))
 
 
 def sorted_problems(found: Scan, file_problems: list[tuple[tuple[int, str], list[Problem]]],
@@ -594,7 +563,7 @@ def load_collection(config: Config, *, use_cache: bool = True,
     """What store.load_collection returns, and the same problems when it refuses, reading
     only files the cache does not hold under their current key. With `blocks`, every text's
     blocks are ready (from the cache, or split now); without, Text.blocks splits on demand."""
-    from .store import recover
+    from .store import assemble_paper, recover
 
     recover(config.root)
     found = scan(config)
@@ -629,7 +598,7 @@ def load_collection(config: Config, *, use_cache: bool = True,
     collection = Collection()
     for pid, by_lang in sorted(parsed.items()):
         mine: list[Problem] = []
-        paper = assemble(pid, by_lang, mine)
+        paper = assemble_paper(pid, by_lang, mine)
         if mine:
             paper_problems[pid] = mine
         if paper is not None:
@@ -651,6 +620,8 @@ def load_collection(config: Config, *, use_cache: bool = True,
 def load_paper(config: Config, pid: str) -> Paper | None:
     """One paper, read from its files as store.load_collection builds it (None when it has no
     file); raises the problems found in them."""
+    from .store import assemble_paper
+
     file_problems: list[tuple[tuple[int, str], list[Problem]]] = []
     by_lang: dict[str, ParsedFile] = {}
     for lang in config.languages:
@@ -659,7 +630,7 @@ def load_paper(config: Config, pid: str) -> Paper | None:
             if pf is not None:
                 by_lang[lang] = pf
     paper_problems: list[Problem] = []
-    paper = assemble(pid, by_lang, paper_problems)
+    paper = assemble_paper(pid, by_lang, paper_problems)
     found = [p for _, items in file_problems for p in items] + paper_problems
     if found:
         raise PublishError.many(found)

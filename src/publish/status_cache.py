@@ -56,6 +56,7 @@ def compute_paper(config: Config, pid: str, keys: tuple, start_ns: int) -> Paper
     with it, its status record."""
     from .status import paper_status
     from .status_report import compact
+    from .store import assemble_paper
 
     out = PaperResult(pid)
     by_lang: dict[str, ParsedFile] = {}
@@ -64,7 +65,7 @@ def compute_paper(config: Config, pid: str, keys: tuple, start_ns: int) -> Paper
             pf = index.parse_file(config, lang, pid, out.file_problems)
             if pf is not None:
                 by_lang[lang] = pf
-    paper = index.assemble(pid, by_lang, out.paper_problems)
+    paper = assemble_paper(pid, by_lang, out.paper_problems)
     if paper is None:
         return out
     out.holder, out.lists = paper.source_lang, tuple(paper.meta.lists)

@@ -20,7 +20,7 @@ import yaml
 
 from . import frontmatter
 from .config import Config
-from .errors import Problems, PublishError
+from .errors import Problem, Problems, PublishError
 from .ids import check_id
 from .model import Collection, Conflict, Entry, Meta, Paper, ReadingList, Text
 
@@ -77,7 +77,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return front, body, body_line
 
 
-def _value_line(text: str, value: str) -> int:
+def value_line(text: str, value: str) -> int:
     """The line of a list item `- value` (or `key: value`) in a whole file."""
     m = re.search(rf"^\s*(?:-|\w+:)\s*['\"]?{re.escape(value)}['\"]?\s*$", text, re.MULTILINE)
     return text.count("\n", 0, m.start()) + 1 if m else 1
@@ -450,24 +450,9 @@ def _load_collection(config: Config) -> Collection:
                 parsed.setdefault(pf.id, {})[lang] = pf
     collection = Collection()
     for pid, by_lang in sorted(parsed.items()):
-        holders = [lang for lang, pf in by_lang.items() if pf.text.meta_in is None]
-        if len(holders) != 1:
-            paths = ", ".join(str(pf.text.path) for pf in by_lang.values())
-            problems.add(
-                "exactly one language file of a paper holds its metadata (the others say "
-                f"`meta_in: <lang>`); found {len(holders)} in: {paths}",
-                next(iter(by_lang.values())).text.path, 1)
-            continue
-        source = holders[0]
-        meta = by_lang[source].meta
-        if meta is None:
-            continue
-        for pf in by_lang.values():
-            if pf.text.meta_in not in (None, source):
-                problems.add(f"meta_in says {pf.text.meta_in!r} but the metadata is in "
-                             f"{by_lang[source].text.path}", pf.text.path, 2)
-        collection.papers[pid] = Paper(id=pid, meta=meta, source_lang=source,
-                                       texts={lang: pf.text for lang, pf in by_lang.items()})
+        paper = assemble_paper(pid, by_lang, problems.items)
+        if paper is not None:
+            collection.papers[pid] = paper
     if config.lists_dir.is_dir():
         for path in sorted(config.lists_dir.glob("*.yaml")):
             try:
@@ -487,9 +472,35 @@ def _load_collection(config: Config) -> Collection:
             if list_id not in collection.lists:
                 path = paper.texts[paper.source_lang].path
                 problems.add(f"unknown list id {list_id!r}: no content/lists/{list_id}.yaml",
-                             path, _value_line(read_text(path), list_id))
+                             path, value_line(read_text(path), list_id))
     problems.raise_if_any()
     return collection
+
+
+def assemble_paper(pid: str, by_lang: dict[str, ParsedFile],
+                   problems: list[Problem]) -> Paper | None:
+    """A paper from its parsed language files: exactly one holds the metadata and the
+    others point to it. Problems are appended to `problems`."""
+    if not by_lang:
+        return None
+    holders = [lang for lang, pf in by_lang.items() if pf.text.meta_in is None]
+    if len(holders) != 1:
+        paths = ", ".join(str(pf.text.path) for pf in by_lang.values())
+        problems.append(Problem(
+            "exactly one language file of a paper holds its metadata (the others say "
+            f"`meta_in: <lang>`); found {len(holders)} in: {paths}",
+            next(iter(by_lang.values())).text.path, 1))
+        return None
+    source = holders[0]
+    meta = by_lang[source].meta
+    if meta is None:
+        return None
+    for pf in by_lang.values():
+        if pf.text.meta_in not in (None, source):
+            problems.append(Problem(f"meta_in says {pf.text.meta_in!r} but the metadata is in "
+                                    f"{by_lang[source].text.path}", pf.text.path, 2))
+    return Paper(id=pid, meta=meta, source_lang=source,
+                 texts={lang: pf.text for lang, pf in by_lang.items()})
 
 
 def collection_files(config: Config, collection: Collection) -> dict[Path, str]:
