@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from .blocks import MARKER_START
+from .derived import derived, require, stored
 from .errors import PublishError
-from .model import Collection, Paper, external_link
+from .model import Block, Collection, Paper, Text, external_link
 
 
 def _text_state(paper: Paper, lang: str) -> str:
     """A first look at one language; `publish status` gives the full picture. It looks at
     the raw text rather than parsing blocks, so listing a large tree stays fast."""
-    text = paper.texts.get(lang)
+    text = paper.texts.get(stored(lang))
     if text is None or not text.body.strip():
         return "missing"
     return "translated" if MARKER_START in text.body else "original"
@@ -20,6 +21,11 @@ def _text_state(paper: Paper, lang: str) -> str:
 
 def paper_rows(collection: Collection, languages: tuple[str, ...], lang: str | None = None,
                list_id: str | None = None) -> list[dict[str, Any]]:
+    """One row per paper; `languages` are the columns (a derived one, such as zh-Hant, shows
+    its source's state), `lang` keeps the papers with text in it and shows titles in it."""
+    d = derived(lang)
+    if d is not None:
+        require(d.lang, [code for code in languages if not derived(code)])
     if list_id is not None:
         if list_id not in collection.lists:
             known = ", ".join(sorted(collection.lists)) or "none yet"
@@ -30,11 +36,12 @@ def paper_rows(collection: Collection, languages: tuple[str, ...], lang: str | N
         papers = [(p, None) for p in sorted(collection.papers.values(), key=lambda p: p.id)]
     rows = []
     for paper, entry in papers:
-        if lang is not None and lang not in paper.texts:
+        if lang is not None and stored(lang) not in paper.texts:
             continue
         row: dict[str, Any] = {
             "id": paper.id,
-            "title": paper.title_in(lang) if lang else paper.title,
+            "title": (d.convert(paper.title_in(d.source)) if d else paper.title_in(lang))
+            if lang else paper.title,
             "year": paper.meta.year,
             "lists": list(paper.meta.lists),
             "languages": {code: _text_state(paper, code) for code in languages},
@@ -46,7 +53,33 @@ def paper_rows(collection: Collection, languages: tuple[str, ...], lang: str | N
     return rows
 
 
-def paper_record(collection: Collection, paper_id: str) -> dict[str, Any]:
+def _text_record(text: Text, lang: str) -> dict[str, Any]:
+    """A text as `show` prints it; a derived language's is its source's, converted, with the
+    source file's path, lines and hashes (what a person edits and `review` records)."""
+    d = derived(lang)
+
+    def block(b: Block) -> dict[str, Any]:
+        origin = d.lang if d and b.origin == d.source else b.origin
+        return {"line": b.line, "kind": b.kind, "origin": origin, "hash": b.hash,
+                "translation_of": b.source_hash, "state": b.state,
+                "text": d.convert(b.text) if d else b.text}
+
+    record: dict[str, Any] = {
+        "path": str(text.path),
+        "local_title": d.convert(text.local_title) if d and text.local_title
+        else text.local_title,
+        "blocks": [block(b) for b in text.blocks],
+    }
+    if d is not None:
+        record.update(derived_from=d.source, converter=d.method)
+    return record
+
+
+def paper_record(collection: Collection, paper_id: str,
+                 lang: str | None = None) -> dict[str, Any]:
+    """Everything about one paper; with `lang`, only that language's text (a derived language
+    converted from its source's)."""
+    d = derived(lang)
     paper = collection.papers.get(paper_id)
     if paper is None:
         from rapidfuzz import process
@@ -57,7 +90,7 @@ def paper_record(collection: Collection, paper_id: str) -> dict[str, Any]:
     m = paper.meta
     return {
         "id": paper.id,
-        "title": m.title,
+        "title": d.convert(m.title) if d else m.title,
         "authors": m.authors,
         "year": m.year,
         "venue": m.venue,
@@ -76,15 +109,9 @@ def paper_record(collection: Collection, paper_id: str) -> dict[str, Any]:
                       for c in m.conflicts],
         "metadata_in": paper.source_lang,
         "texts": {
-            lang: {
-                "path": str(text.path),
-                "local_title": text.local_title,
-                "blocks": [
-                    {"line": b.line, "kind": b.kind, "origin": b.origin, "hash": b.hash,
-                     "translation_of": b.source_hash, "state": b.state, "text": b.text}
-                    for b in text.blocks
-                ],
-            }
-            for lang, text in paper.texts.items()
+            code: _text_record(text, code)
+            for code, text in ([(lang, paper.texts[stored(lang)])]
+                               if lang and stored(lang) in paper.texts else
+                               [] if lang else paper.texts.items())
         },
     }

@@ -50,7 +50,7 @@ def print_papers(rows: list[dict[str, Any]], fmt: str, languages: tuple[str, ...
     _console().print(table)
 
 
-def print_paper(record: dict[str, Any]) -> None:
+def print_paper(record: dict[str, Any], lang: str | None = None) -> None:
     console = _console()
     console.print(f"[bold]{record['title']}[/]  ({record['id']})")
     for key in ("authors", "year", "venue", "arxiv", "doi", "url", "citations", "area"):
@@ -65,9 +65,14 @@ def print_paper(record: dict[str, Any]) -> None:
                       f"{'  ' + where if where else ''}  (added {entry['added']})")
     for c in record["conflicts"]:
         console.print(f"  [yellow]conflict[/]  {c['field']}: {c['source']} says {c['value']}")
-    for lang, text in record["texts"].items():
-        console.print(f"\n[bold]{lang}[/] {text['path']}"
+    if lang is not None and lang not in record["texts"]:
+        console.print(f"\n[bold]{lang}[/] [red]missing[/]: no text in this language yet")
+    for code, text in record["texts"].items():
+        console.print(f"\n[bold]{code}[/] {text['path']}"
                       + (f" — {text['local_title']}" if text["local_title"] else ""))
+        if "derived_from" in text:
+            console.print(f"  derived from {text['derived_from']} with {text['converter']}: "
+                          "edit the text, at these lines, in the file above")
         for b in text["blocks"]:
             origin = ("original" if b["translation_of"] is None
                       else f"{b['state']} translation of {b['origin']}:{b['translation_of']}")

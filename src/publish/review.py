@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .blocks import MARKER_RE, format_marker
 from .config import Config
+from .derived import derived, require
 from .edit import set_marker
 from .errors import Problem, PublishError
 from .ids import check_id
@@ -36,6 +37,7 @@ class Reviewed:
     at: str
     done: list[tuple[int, str]] = field(default_factory=list)  # (line, state before)
     untouched: list[tuple[int, str]] = field(default_factory=list)  # (line, why)
+    note: str | None = None  # where the review went, when the language asked is derived
 
 
 def reviewer(root: Path) -> str | None:
@@ -70,13 +72,21 @@ def _marker_line(text: Text, line: int) -> int | None:
 def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
            by: str | None = None, today: date | None = None) -> Reviewed:
     """Mark the paper's machine or outdated blocks in `lang` (those at `lines`, or all) as
-    reviewed by `by`; returns what was done. Refuses unknown ids, languages and lines."""
+    reviewed by `by`; returns what was done. Refuses unknown ids, languages and lines.
+
+    A derived language (zh-Hant) has no text of its own: a person who approves the
+    Traditional text approves the zh text it is made from, so the review is recorded there
+    (same blocks, same lines)."""
     from .index import load_paper
     from .status_cache import load_tree
 
     why = check_id(paper_id)
     if why:
         raise PublishError(why)
+    d = derived(lang)
+    if d is not None:
+        require(d.lang, config.languages)
+        lang = d.source
     if lang not in config.languages:
         raise PublishError(f"{lang!r} is not a language of this project "
                            f"({', '.join(config.languages)})")
@@ -99,6 +109,10 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
     at = (today or _today()).isoformat()
     status = paper_status(paper, lang, config.languages)
     result = Reviewed(path, name, at)
+    if d is not None:
+        result.note = (f"{d.lang} is derived from {d.source} with {d.method}: the review is "
+                       f"recorded on the {d.source} blocks in {path}, the only stored text, "
+                       f"and holds for both")
 
     units: dict[int, Unit] = {}
     for u in status.units:

@@ -41,6 +41,9 @@ code { font-size: .9em; } tr:hover td { background: #fafafa; }
 <h1>Translation status{{ scope }}</h1>
 <p class="note">{{ view.selected }} papers; coverage is the share of papers that are original
 or current in a language. Work left counts the source text still to translate or check.</p>
+{% for note in view.notes %}
+<p class="note">{{ note }}</p>
+{% endfor %}
 {% macro head(first) %}
 <thead><tr>
 {% for name in first %}<th>{{ name }}</th>{% endfor %}

@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from .config import Config
+from .derived import Derived, derived, stored
 from .errors import PublishError
 from .status import STATES, PaperStatus, Report, Summary
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 RANK = {s: i for i, s in enumerate(STATES)}
-CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
+CJK_LANGUAGES = frozenset({"zh", "zh-Hant", "ja", "ko"})
 STATE_STYLE = {"missing": "red", "outdated": "yellow", "machine": "magenta", "current": "cyan",
                "original": "green"}
 WORST_SHOWN = 25  # papers in the terminal summary; the other formats list them all
@@ -124,13 +125,15 @@ class StatusView:
     states: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     joined: bytes | None = None  # the papers' JSON lines, ",\n"-joined UTF-8, when made
+    notes: list[str] = field(default_factory=list)  # said once: what a derived language is
 
     @property
     def detailed(self) -> bool:
         return self.details is not None
 
     def path(self, lang: str, paper: str) -> Path:
-        return self.content_dir / lang / f"{paper}.md"
+        """The file a person edits: a derived language's text is in its source's folder."""
+        return self.content_dir / stored(lang) / f"{paper}.md"
 
     def unit(self, lang: str) -> str:
         return work_unit(lang, self.all_languages)
@@ -372,11 +375,66 @@ def report_view(report: dict[str, Any], languages: Sequence[str],
         records, order, len(order), orphans, content_dir, joined=report_lines(report))
 
 
+class _DerivedDetails(Mapping[str, tuple]):
+    """A view's details with the source language's units as the derived language's: the
+    source's own text (an original) converted, converted only when a row asks for it."""
+
+    def __init__(self, details: Mapping[str, tuple], col: int, d: Derived) -> None:
+        self._details, self._col, self._d = details, col, d
+
+    def __len__(self) -> int:
+        return len(self._details)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._details)
+
+    def __getitem__(self, pid: str) -> tuple:
+        units = self._details[pid]
+        mine = tuple((state, machine, line, self._d.lang, src_line, self._d.convert(words))
+                     if src == self._d.source else (state, machine, line, src, src_line, words)
+                     for state, machine, line, src, src_line, words in units[self._col])
+        return (*units[:self._col], mine, *units[self._col + 1:])
+
+
+def derive_view(view: StatusView, d: Derived) -> StatusView:
+    """The view of `d.lang` from the view of its source language: the same states, summaries
+    and lines (the conversion keeps lines), titles and quoted text converted. Nothing is
+    computed again."""
+    col = view.all_languages.index(d.source)
+    languages = tuple(d.lang if lang == d.source else lang for lang in view.all_languages)
+    records = dict(view.records)
+    for pid in view.order:
+        rec = records[pid]
+        title = d.convert(rec[2])
+        if title != rec[2]:
+            records[pid] = (*rec[:2], title, *rec[3:])
+    orphans = [OrphanRow(o.paper, d.lang, o.line, o.reason, o.superseded, d.convert(o.text))
+               if o.lang == d.source else o for o in view.orphans]
+    return StatusView(
+        (d.lang,), languages, {d.lang: view.summary[d.source]},
+        {lid: {d.lang: sums[d.source]} for lid, sums in view.lists.items()},
+        records, view.order, view.selected, orphans, view.content_dir,
+        _DerivedDetails(view.details, col, d) if view.details is not None else None,
+        view.list_id, view.states, list(view.warnings), None, [*view.notes, d.note + "."])
+
+
 def status_view(config: Config, *, lang: str | None = None, list_id: str | None = None,
                 states: Sequence[str] = (), details: bool = False,
                 use_cache: bool = True) -> StatusView:
     """The status of the project: through the index in build/, or (use_cache=False) by
-    loading the whole tree with the store and status.collection_status."""
+    loading the whole tree with the store and status.collection_status. A derived language
+    (zh-Hant) is its source's view, converted (`derive_view`)."""
+    d = derived(lang)
+    if d is not None:
+        from .derived import freshness, require
+
+        require(d.lang, config.languages)
+        view = derive_view(status_view(config, lang=d.source, list_id=list_id, states=states,
+                                       details=details, use_cache=use_cache), d)
+        fresh = freshness(config.build_dir, config.content_dir, d.lang, config.root)
+        if fresh is not None:
+            view.notes.append(fresh.message)
+        return view
     shown = (lang,) if lang else config.languages
     if not use_cache:
         from .status import collection_status
@@ -503,6 +561,8 @@ def render_markdown(view: StatusView) -> str:
     out = ["# Translation status", ""]
     if view.list_id:
         out += [f"Reading list `{view.list_id}`.", ""]
+    for note in view.notes:
+        out += [_md(note), ""]
     out += ["## By language", "", "| language | " + " | ".join(head) + " |",
             "|---" * (len(head) + 1) + "|"]
     for lang, s in view.summary.items():
@@ -594,7 +654,8 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
                           f"{s.coverage:.1f}%", f"{s.words_to_translate:,}")
         console.print(t)
     if view.detailed:
-        t = table("Blocks (line: in content/<lang>/<paper>.md)")
+        where = stored(view.languages[0]) if len(view.languages) == 1 else "<lang>"
+        t = table(f"Blocks (line: in content/{where}/<paper>.md)")
         for name in ("paper", "lang", "line", "state", "source", "text"):
             t.add_column(name, overflow="fold", justify="right" if name == "line" else "left")
         for p in view.rows():
@@ -620,6 +681,8 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
                           "markdown or html lists them all; --details shows every block.")
     for line in _orphan_lines(view):
         console.print(line, markup=False)
+    for note in view.notes:
+        console.print(note, markup=False)
     kept = sum(o.superseded for o in view.orphans)
     if kept:
         console.print(f"{kept} superseded translation(s) kept beside their newer version "
@@ -663,6 +726,9 @@ def run_status(config: Config, *, lang: str | None = None, list_id: str | None =
             if not o.superseded:
                 print(f"publish: warning: {view.path(o.lang, o.paper)}:{o.line}: orphan "
                       f"translation: {o.reason}", file=sys.stderr)
+    if fmt in ("json", "csv"):  # their shape is fixed: what a derived language is goes aside
+        for note in view.notes:
+            print(f"publish: note: {note}", file=sys.stderr)
     if fmt == "html" and out is None:
         out = config.build_dir / "status.html"
     if out is not None:

@@ -29,19 +29,32 @@ from ..config import Config
 from ..errors import PublishError
 from ..model import Block, Collection, Entry, Paper, ReadingList, Text
 from .files import Options, Term, load_project_files, parse_glossary, parse_options
-from .findings import CHECKS, ERROR, INFO, STYLE_CHECKS, WARNING, Finding, Raw, show
+from .findings import (
+    ALL_CHECKS,
+    CHECKS,
+    DERIVED_CHECKS,
+    ERROR,
+    INFO,
+    STYLE_CHECKS,
+    WARNING,
+    Finding,
+    Raw,
+    show,
+)
 from .masking import Anatomy, anatomy
 from .numerals import numbers, spelled_numbers
 from .pairs import pair_findings
 from .typography import bracket_findings, punctuation_findings, spacing_findings, text_findings
 
 __all__ = [
-    "CHECKS", "ERROR", "INFO", "WARNING", "Anatomy", "CheckReport", "Finding", "Options", "Raw",
+    "ALL_CHECKS", "CHECKS", "DERIVED_CHECKS", "ERROR", "INFO", "WARNING", "Anatomy",
+    "CheckReport", "Finding", "Options", "Raw",
     "Term", "anatomy", "bracket_findings", "check_project", "entries_by_paper", "format_json",
     "format_table", "load_project_files", "metadata_findings", "numbers", "pair_findings",
     "parse_glossary", "parse_options", "punctuation_findings", "read_front", "run_checks",
     "spacing_findings", "spelled_numbers", "text_findings", "year_findings",
 ]
+
 
 # Collection checks: metadata a translation file contradicts, years that lists disagree on
 
@@ -249,13 +262,17 @@ def _conflict_line(path: Path) -> int:
 def check_project(config: Config, lang: str | None = None, list_id: str | None = None,
                   papers: Sequence[str] = (), checks: Sequence[str] = ()) -> CheckReport:
     """Load the project and run the checks on the papers chosen: `publish check`."""
+    from ..derived import derived, require
     from ..store import load_collection
 
+    d = derived(lang)
+    if d is not None:
+        require(d.lang, config.languages)
     collection = load_collection(config)
     terms, options = load_project_files(config)
-    unknown = [c for c in checks if c not in CHECKS]
+    unknown = [c for c in checks if c not in ALL_CHECKS]
     if unknown:
-        raise PublishError(f"unknown check {unknown[0]!r} (known: {', '.join(CHECKS)})")
+        raise PublishError(f"unknown check {unknown[0]!r} (known: {', '.join(ALL_CHECKS)})")
     ids = sorted(collection.papers)
     if list_id is not None:
         if list_id not in collection.lists:
@@ -271,6 +288,11 @@ def check_project(config: Config, lang: str | None = None, list_id: str | None =
             hint = f"; did you mean {', '.join(n[0] for n in near)}?" if near else ""
             raise PublishError(f"unknown paper id {missing[0]!r}{hint}")
         ids = [p for p in ids if p in set(papers)]
+    if d is not None:
+        from .derived import check_derived
+
+        return check_derived(collection, config.languages, config.root, d, terms, options,
+                             ids, checks)
     return run_checks(collection, config.languages, config.root, terms, options, lang, ids,
                       checks)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import Problems, PublishError
-from .findings import CHECKS, INFO, WARNING
+from .findings import ALL_CHECKS, INFO, WARNING
 
 
 @dataclass(frozen=True)
@@ -171,9 +171,9 @@ def parse_options(text: str, path: Path) -> Options:
                 values[key] = value.value
         elif key == "disable":
             names = _strings(value) if isinstance(value, yaml.SequenceNode) else None
-            unknown = [n for n in names or [] if n not in CHECKS]
+            unknown = [n for n in names or [] if n not in ALL_CHECKS]
             if names is None or unknown:
-                problems.add(f"'disable' must list check names ({', '.join(CHECKS)})"
+                problems.add(f"'disable' must list check names ({', '.join(ALL_CHECKS)})"
                              + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
                              path, line)
             else:

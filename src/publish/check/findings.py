@@ -51,3 +51,10 @@ class Finding:
 
 def show(item: str, width: int = 60) -> str:
     return repr(item if len(item) <= width else item[: width - 1] + "…")
+
+# Checks of a derived language's conversion (zh-Hant), run only with --lang zh-Hant.
+DERIVED_CHECKS: dict[str, str] = {
+    "conversion": "zh-Hant only: OpenCC s2twp kept code, math, URLs, links and numbers as "
+                  "written",
+}
+ALL_CHECKS: dict[str, str] = {**CHECKS, **DERIVED_CHECKS}

@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from ..check import CHECKS
+from ..check import ALL_CHECKS
 from .options import format_option, lang_option, list_option, project_config
 
-_NAMES = "\n".join(f"  {name:<16} {about}" for name, about in CHECKS.items())
+_NAMES = "\n".join(f"  {name:<16} {about}" for name, about in ALL_CHECKS.items())
 
 
 @click.command(help=f"""Check translations against their sources, and the text around them.
@@ -30,14 +30,17 @@ Checks (--check NAME, repeatable):
 \b
 Example:
   publish check --lang zh --list llm-top10-2023-zh
+  publish check --lang zh-Hant --format json
   publish check --check numbers --check urls --format json --strict
 """)
 @lang_option("Only text in this language: translations into it, its originals, its files' "
-             "metadata. Years across lists are checked only without --lang.")
+             "metadata. Years across lists are checked only without --lang. zh-Hant: the zh "
+             "checks on the text converted with OpenCC s2twp (findings name the content/zh/ "
+             "line to edit), and the conversion check.", derived=True)
 @list_option()
 @click.option("--paper", "papers", multiple=True, metavar="ID",
               help="Only this paper (repeatable; within --list when both are given).")
-@click.option("--check", "checks", multiple=True, type=click.Choice(list(CHECKS)),
+@click.option("--check", "checks", multiple=True, type=click.Choice(list(ALL_CHECKS)),
               metavar="NAME", help="Only this check (repeatable); see the list above.")
 @format_option()
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")

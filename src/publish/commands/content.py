@@ -84,7 +84,9 @@ def import_(ctx: click.Context, file: Path, list_id: str | None, lang: str, fmt:
 
 
 @click.command("list")
-@lang_option("Only papers that have a file in this language (titles shown in it).")
+@lang_option("Only papers that have a file in this language (titles shown in it). zh-Hant: "
+             "the papers with zh text, titles converted to Traditional with OpenCC s2twp.",
+             derived=True)
 @list_option()
 @format_option()
 @click.pass_context
@@ -95,36 +97,51 @@ def list_(ctx: click.Context, lang: str | None, list_id: str | None, fmt: str) -
     Examples:
       publish list --list best-ai-2015-now
       publish list --lang zh --format json
+      publish list --lang zh-Hant --list llm-top10-2023-zh
     """
     from ..browse import paper_rows
+    from ..derived import derived, offered, require
     from ..report import print_papers
     from ..store import load_collection
 
     config = project_config(ctx)
-    rows = paper_rows(load_collection(config), config.languages, lang, list_id)
-    print_papers(rows, fmt, config.languages, list_id)
+    if derived(lang):
+        require(lang, config.languages)
+    # A derived language gets a column of its own only when asked for.
+    shown = (*config.languages, lang) if lang in offered(config.languages) and \
+        lang not in config.languages else config.languages
+    rows = paper_rows(load_collection(config), shown, lang, list_id)
+    print_papers(rows, fmt, shown, list_id)
 
 
 @click.command()
 @click.argument("paper_id")
+@lang_option("Only the text in this language (metadata and lists are always shown). zh-Hant: "
+             "the zh text converted with OpenCC s2twp, with the lines of content/zh/.",
+             derived=True)
 @format_option()
 @click.pass_context
-def show(ctx: click.Context, paper_id: str, fmt: str) -> None:
+def show(ctx: click.Context, paper_id: str, lang: str | None, fmt: str) -> None:
     """Show one paper: metadata, lists, and its blocks in every language.
 
     \b
-    Example:
+    Examples:
       publish show llama-2-open-foundation-and-fine-tuned-chat-models
+      publish show llama-2-open-foundation-and-fine-tuned-chat-models --lang zh-Hant
     """
     from ..browse import paper_record
+    from ..derived import derived, require
     from ..report import print_paper
     from ..store import load_collection
 
-    record = paper_record(load_collection(project_config(ctx)), paper_id)
+    config = project_config(ctx)
+    if derived(lang):
+        require(lang, config.languages)
+    record = paper_record(load_collection(config), paper_id, lang)
     if fmt == "json":
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
-        print_paper(record)
+        print_paper(record, lang)
 
 
 

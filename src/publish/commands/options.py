@@ -6,8 +6,12 @@ from collections.abc import Callable
 
 import click
 
+from ..derived import DERIVED
+
 FORMAT_TABLE_JSON = click.Choice(["table", "json"])
 LANGUAGES = ("en", "zh")
+# Languages made from a stored one (zh-Hant from zh): offered where a command can serve them.
+DERIVED_LANGUAGES = tuple(DERIVED)
 
 
 def project_config(ctx: click.Context):  # -> publish.config.Config
@@ -17,8 +21,11 @@ def project_config(ctx: click.Context):  # -> publish.config.Config
     return load_config(ctx.find_root().obj.get("root"))
 
 
-def lang_option(help_text: str = "Only this language.", **kw) -> Callable:
-    return click.option("--lang", "lang", type=click.Choice(LANGUAGES), help=help_text, **kw)
+def lang_option(help_text: str = "Only this language.", derived: bool = False,
+                **kw) -> Callable:
+    """--lang; with `derived`, zh-Hant too (Traditional Chinese made from zh with OpenCC)."""
+    choices = (*LANGUAGES, *DERIVED_LANGUAGES) if derived else LANGUAGES
+    return click.option("--lang", "lang", type=click.Choice(choices), help=help_text, **kw)
 
 
 def list_option(help_text: str = "Only the papers of this reading list (its id).") -> Callable:

@@ -24,7 +24,9 @@ def _states(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 
 
 @click.command()
-@lang_option("Only this language (its coverage alone counts for --fail-under).")
+@lang_option("Only this language (its coverage alone counts for --fail-under). zh-Hant "
+             "is derived from zh with OpenCC s2twp: zh's states, titles in Traditional, and "
+             "how many files in build/zh-Hant/ are stale.", derived=True)
 @list_option()
 @click.option("--state", "states", multiple=True, callback=_states, metavar="STATE",
               help="Only papers in this state (repeatable, or comma-separated): "
@@ -61,6 +63,7 @@ def status(ctx: click.Context, lang: str | None, list_id: str | None, states: li
     Examples:
       publish status
       publish status --lang zh --list best-ai-2015-now --state outdated --details
+      publish status --lang zh-Hant --format json
       publish status --format json --fail-under 80
       publish status --format html            # writes build/status.html
     """
@@ -73,8 +76,9 @@ def status(ctx: click.Context, lang: str | None, list_id: str | None, states: li
 
 @click.command()
 @click.argument("paper_id")
-@click.option("--lang", "lang", type=click.Choice(["en", "zh"]), required=True,
-              help="The language of the translation being reviewed.")
+@lang_option("The language of the translation being reviewed. zh-Hant: you read the "
+             "Traditional text (publish show ID --lang zh-Hant); the review is recorded on "
+             "the zh blocks it is made from.", derived=True, required=True)
 @click.option("--block", "lines", type=click.IntRange(min=1), multiple=True, metavar="N",
               help="Only the block at line N of content/LANG/PAPER_ID.md (repeatable): the "
                    "line `publish show` and `publish status --details` print, i.e. the "
@@ -95,10 +99,13 @@ def review(ctx: click.Context, paper_id: str, lang: str, lines: tuple[int, ...],
     Examples:
       publish review attention-is-all-you-need --lang zh
       publish review attention-is-all-you-need --lang zh --block 12 --block 15 --by mei
+      publish review attention-is-all-you-need --lang zh-Hant --by mei
     """
     from ..review import review as run_review
 
     result = run_review(project_config(ctx), paper_id, lang, lines, by)
+    if result.note:
+        click.echo(result.note)
     for line, was in result.done:
         click.echo(f"{result.path}:{line}: reviewed ({was} -> current) by {result.by} on "
                    f"{result.at}")

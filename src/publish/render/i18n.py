@@ -48,15 +48,11 @@ def content_lang(lang: str) -> str:
     return "zh" if lang == "zh-Hant" else lang
 
 
-@cache
-def to_traditional():  # -> opencc.OpenCC
-    import opencc
-
-    return opencc.OpenCC("s2twp")
-
-
 def hant(text: str) -> str:
-    return to_traditional().convert(text)
+    """zh text as the zh-Hant edition shows it: the one conversion every output shares."""
+    from ..derived import to_hant
+
+    return to_hant(text)
 
 
 @cache

@@ -13,31 +13,22 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from ..derived import CONVERTER, to_hant
 from ..errors import PublishError
 from ..model import Collection, Paper, Text
 from ..store import Transaction, load_yaml, read_text, render_paper_file, split_front_matter
 
 LANG = "zh-Hant"
 SOURCE = "zh"
-CONVERTER = "s2twp"
-
-
-@cache
-def _converter() -> Any:
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise PublishError("zh-Hant needs the opencc package (pip install opencc)") from None
-    return opencc.OpenCC(CONVERTER)
 
 
 def to_traditional(text: str) -> str:
-    return str(_converter().convert(text)) if text else text
+    """OpenCC s2twp, keeping code, math, URLs and markers as written (see publish.derived)."""
+    return to_hant(text)
 
 
 def derive_text(text: Text) -> Text:
