@@ -80,3 +80,40 @@ def test_list_files_read_the_same_through_the_record_reader():
     assert _load_list_yaml(odd, REPO / "x.yaml") == base(odd)
     nested = "entries:\n  - paper: a\n    deep:\n      more: 1\n"
     assert parse_records(nested.partition("\nentries:\n")[2] or nested[9:]) is None
+
+
+ROUNDS = 6000
+
+
+def test_fuzzed_texts_match_pyyaml_or_fall_back():
+    """Lines stitched from the characters that matter to YAML's plain and quoted scalars."""
+    import random
+
+    rng = random.Random(7)
+    atoms = ["a", "b c", " ", "  ", ":", ": ", "#", " #", "-", "- ", "'", "''", "?", ",", "[",
+             "{", "&", "*", "!", "|", ">", '"', "%", "@", "`", "\t", "1", "x:y", "é", "中文",
+             "\u00a0", "~", "null", "2017", "\\"]
+    keys = ["title", "lists", "year", "_k", "a-b", "k1", "bad key", "", "é"]
+    checked = 0
+    for _ in range(ROUNDS):
+        lines = []
+        for _ in range(rng.randint(1, 5)):
+            value = "".join(rng.choice(atoms) for _ in range(rng.randint(0, 4)))
+            shape = rng.random()
+            if shape < 0.55:
+                lines.append(f"{rng.choice(keys)}:{' ' if rng.random() < 0.9 else ''}{value}")
+            elif shape < 0.9:
+                lines.append(f"{' ' * rng.choice([0, 2, 2, 4])}- {value}")
+            else:
+                lines.append(value)
+        text = "\n".join(lines) + ("\n" if rng.random() < 0.9 else "")
+        try:
+            expected = base(text)
+        except yaml.YAMLError:
+            assert parse(text) is None, text
+            continue
+        got = parse(text)
+        if got is not None:
+            checked += 1
+            assert got == expected, (text, got, expected)
+    assert checked > 200  # the fast path was really exercised
