@@ -117,3 +117,36 @@ def test_fuzzed_texts_match_pyyaml_or_fall_back():
             checked += 1
             assert got == expected, (text, got, expected)
     assert checked > 200  # the fast path was really exercised
+
+
+def test_fuzzed_list_entries_match_pyyaml_or_fall_back():
+    import random
+
+    rng = random.Random(11)
+    values = ["a", "x-y", "'q: r'", "2017", "''", "a: b", "- c", "#d", "é 中", ":x", "'it''s'"]
+    checked = 0
+    for _ in range(3000):
+        lines = []
+        for _ in range(rng.randint(1, 3)):
+            pad = " " * rng.choice([0, 2, 2, 2, 4])
+            lines.append(f"{pad}- {rng.choice(['paper', 'bad key', 'k'])}: {rng.choice(values)}")
+            for _ in range(rng.randint(0, 3)):
+                deeper = " " * rng.choice([2, 4, 4, 6])
+                if rng.random() < 0.6:
+                    lines.append(f"{pad}{deeper}{rng.choice(['position', 'added'])}: "
+                                 f"{rng.choice(values)}")
+                else:
+                    lines.append(f"{pad}  also_in:")
+                    lines += [f"{pad}{deeper}- {rng.choice(values)}"
+                              for _ in range(rng.randint(0, 2))]
+        entries = "\n".join(lines) + "\n"
+        try:
+            expected = base("entries:\n" + entries)
+        except yaml.YAMLError:
+            assert parse_records(entries) is None, entries
+            continue
+        got = parse_records(entries)
+        if got is not None:
+            checked += 1
+            assert got == expected["entries"], (entries, got, expected)
+    assert checked > 150

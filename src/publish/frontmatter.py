@@ -115,6 +115,12 @@ def load_events(text: str) -> object:
     return root
 
 
+# A line of a list file's entries: `- key: value` opens a record, `key: value` / `key:`
+# continue it, `- value` is an item of the key before; (indent, opener, key, value, item, other).
+_RECORD_RE = re.compile(
+    rf"( *)(?:(- )?([A-Za-z_][\w-]*):(?: ({_VALUE}))? *|- ({_VALUE}) *|(.*))\n")
+
+
 def parse_records(text: str) -> list[dict[str, str | list[str]]] | None:
     """A block sequence of flat mappings, as a list file's `entries:` is written:
 
@@ -126,33 +132,40 @@ def parse_records(text: str) -> list[dict[str, str | list[str]]] | None:
     Scalars and lists of scalars only; None for anything else (the caller uses PyYAML)."""
     if _UNUSUAL_RE.search(text):
         return None
+    if not text.endswith("\n"):
+        text += "\n"
     records: list[dict[str, str | list[str]]] = []
-    lines = text.split("\n")
-    indent = None
-    body: list[str] = []
-
-    def close() -> bool:
-        if not body:
-            return True
-        record = parse("\n".join(body))
-        if record is None:
-            return False
-        records.append(record)
-        return True
-
-    for line in lines:
-        if not line:
-            continue
-        stripped = line.lstrip(" ")
-        depth = len(line) - len(stripped)
-        if indent is None:
-            indent = depth
-        if stripped.startswith("- ") and depth == indent:
-            if not close():
+    record: dict[str, str | list[str]] | None = None
+    items: list[str] | None = None
+    base = keys_at = items_at = -1
+    for indent, opener, key, value, item, other in _RECORD_RE.findall(text):
+        depth = len(indent)
+        if key:
+            if opener:
+                if base == -1:
+                    base, keys_at = depth, depth + 2
+                elif depth != base:
+                    return None
+                record = {}
+                records.append(record)
+            elif record is None or depth != keys_at:
                 return None
-            body = [stripped[2:]]
-        elif depth >= indent + 2 and body:
-            body.append(line[indent + 2 :])
-        else:
+            if value:
+                record[key] = _unquote(value)
+                items = None
+            else:
+                items = record[key] = []
+                items_at = -1
+        elif item:
+            # Items of one list share an indent, at or right of their key's.
+            if items is None or depth < keys_at or (items_at != -1 and depth != items_at):
+                return None
+            items_at = depth
+            items.append(_unquote(item))
+        elif other or indent:
             return None
-    return records if close() else None
+    for record in records:
+        for key, val in record.items():
+            if val == []:
+                record[key] = ""  # `key:` with nothing under it is null: BaseLoader's ""
+    return records
