@@ -20,9 +20,10 @@ _UNUSUAL_RE = re.compile(
 # A scalar YAML reads as the string it shows: single-quoted ('' for '), or plain — not
 # starting with a space or an indicator (`-`, `?`, `:` only when a space follows), with no
 # `: `, no ` #`, no tab, not ending in `:`; trailing spaces are not part of it.
-_VALUE = (r"'(?:[^'\n]|'')*'"
+# Possessive runs (Python 3.11+): nothing to backtrack into, so a line costs one pass.
+_VALUE = (r"'(?:[^'\n]++|'')*+'"
           r"|(?:[^\n\t '\-?:,\[\]{}#&*!|>\"%@`]|[-?:](?=[^\n\t ]))"
-          r"(?:[^\n\t :]|:(?=[^\n\t ])| +(?=[^\n\t #]))*")
+          r"(?:[^\n\t :]++|:(?=[^\n\t ])| +(?=[^\n\t #]))*+")
 # One line: `key: value`, `key:` (a list follows, or null), `  - value`, or anything else
 # (the last group: empty for a blank line, else the text is not in the subset).
 _LINE_RE = re.compile(rf"(?:([A-Za-z_][\w-]*):(?: ({_VALUE}))? *|( *)- ({_VALUE}) *|(.*))\n")
@@ -45,7 +46,7 @@ def parse(text: str) -> dict[str, str | list[str]] | None:
     for key, value, item_indent, item, other in _LINE_RE.findall(text):
         if key:
             if value:
-                out[key] = _unquote(value)
+                out[key] = value if value[0] != "'" else value[1:-1].replace("''", "'")
                 items = None
             else:
                 items = out[key] = []
@@ -58,7 +59,7 @@ def parse(text: str) -> dict[str, str | list[str]] | None:
                 indent = item_indent
             elif item_indent != indent:
                 return None
-            items.append(_unquote(item))
+            items.append(item if item[0] != "'" else item[1:-1].replace("''", "'"))
         elif other:
             return None
     # `key:` with nothing under it is null in YAML, which BaseLoader reads as "".

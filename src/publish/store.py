@@ -234,7 +234,7 @@ class ParsedFile:
 def parse_paper_file(path: Path, lang: str, content: str, problems: Problems,
                      languages: tuple[str, ...]) -> ParsedFile | None:
     front_text, body, body_line = split_front_matter(content)
-    if not content.strip():
+    if front_text is None and not content.strip():
         problems.add("empty file: a paper needs front matter with at least a title", path, 1)
         return None
     if front_text is None:
