@@ -54,3 +54,38 @@ def test_join_blocks_keeps_items_in_one_tight_list():
     assert body == "Intro.\n\n- a\n- b\n\nEnd.\n"
     assert [b.kind for b in split_blocks(body, "en")] == ["paragraph", "item", "item",
                                                          "paragraph"]
+
+
+def test_markers_read_the_same_by_the_written_form_and_the_general_reader():
+    import random
+
+    from publish.blocks import _ATTR_RE, MARKER_RE, format_marker, parse_marker
+
+    def general(line: str) -> dict[str, str] | None:
+        m = MARKER_RE.match(line.strip())
+        return {k: v.strip('"') for k, v in _ATTR_RE.findall(m.group("attrs"))} if m else None
+
+    rng = random.Random(3)
+    lines = [format_marker(rng.choice(["en", "zh", "zh-Hant"]), "3f2a9c1b4d5e",
+                           rng.choice(["human", "machine"]),
+                           rng.choice([None, "libre", "Ada Lovelace", "a\"b", ""]),
+                           rng.choice([None, "2026-11-23", "2026-11-23T10:00"]))
+             for _ in range(200)]
+    lines += ["<!-- translation from=en src=abc state=human x=1 -->",
+              "<!--translation from=en src=abc state=human-->",
+              "<!-- translation from=en src=abc state=human -->  ",
+              "<!-- translation src=abc from=en state=machine by=x -->",
+              "<!-- translation from=en src=abc state=human by=\"\" -->",
+              "<!-- not a marker -->", "<!-- translation -->"]
+    for line in lines:
+        assert parse_marker(line) == general(line), line
+
+
+def test_normalise_strips_a_leading_list_mark_of_any_kind():
+    from publish.blocks import block_hash, normalise
+
+    for text, same in [("- item text", "item text"), ("12. item", "item"),
+                       ("\u3000- 项目", "项目"), ("１. 项目", "项目"), ("* 项目", "项目")]:
+        assert normalise(text) == normalise(same), text
+        assert block_hash(text) == block_hash(same), text
+    assert normalise("2023年的论文") == "2023年的论文"

@@ -9,6 +9,7 @@ import random
 import re
 import sqlite3
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -350,6 +351,26 @@ def test_the_cache_is_used_and_gives_the_same_answer_as_reading_everything(demo:
     assert len(tree.records) == 3
     assert run(demo, "status", "--format", "json", "--details").stdout == first
     assert run(demo, "status", "--format", "json", "--details", "--no-cache").stdout == first
+
+
+def test_details_are_made_when_first_asked_for_then_read_from_the_cache(demo: Path):
+    plain = run(demo, "status", "--format", "json").stdout  # a run without --details
+    config = load_config(demo)
+    tree = status_cache.load_tree(config)
+    assert tree.computed == 0 and not tree.fresh_details
+    made = tree.details()  # the rows were not kept by the plain run: made now, and saved
+    assert set(made) == set(tree.records)
+    assert status_cache.load_tree(config).details() == made
+    detailed = run(demo, "status", "--format", "json", "--details").stdout
+    assert detailed == run(demo, "status", "--format", "json", "--details", "--no-cache").stdout
+    assert json.loads(detailed)["summary"] == json.loads(plain)["summary"]
+    # an edited source: its rows are made again, not served from the cache
+    path = demo / "content/en" / f"{PID}.md"
+    path.write_text(path.read_text("utf-8").replace("Alpha", "Alpha edited", 1), "utf-8")
+    os.utime(path, ns=(time.time_ns() - 10**10, time.time_ns() - 10**10))
+    edited = run(demo, "status", "--format", "json", "--details").stdout
+    assert edited == run(demo, "status", "--format", "json", "--details", "--no-cache").stdout
+    assert edited != detailed
 
 
 def test_a_deleted_corrupt_or_foreign_cache_is_rebuilt(demo: Path):

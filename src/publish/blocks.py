@@ -52,7 +52,9 @@ def normalise(text: str) -> str:
     nothing. Unicode is NFC so composed and decomposed accents agree.
     """
     text = unicodedata.normalize("NFC", text)
-    text = _LIST_MARK_RE.sub("", text, count=1)
+    first = text[:1]
+    if first and (first in "-*+" or first.isspace() or first.isdecimal()):  # as \s and \d
+        text = _LIST_MARK_RE.sub("", text, count=1)
     return "".join(text.split())  # str.split() and regex \s agree on Unicode whitespace
 
 
@@ -71,7 +73,21 @@ def block_hash(text: str) -> str:
     return hashlib.sha1(data).hexdigest()[:HASH_LENGTH]
 
 
+# The marker as format_marker writes it; any other spelling goes through MARKER_RE.
+_WRITTEN_RE = re.compile(r"<!-- translation from=([\w-]+) src=(\w+) state=(\w+)"
+                         r"(?: by=(?:\"([^\"]*)\"|([^\s\"]+)))?(?: at=([^\s\"]+))? -->")
+
+
 def parse_marker(line: str) -> dict[str, str] | None:
+    m = _WRITTEN_RE.fullmatch(line)
+    if m:
+        origin, src, state, quoted, by, at = m.groups()
+        marker = {"from": origin, "src": src, "state": state}
+        if quoted is not None or by is not None:
+            marker["by"] = quoted if quoted is not None else by
+        if at is not None:
+            marker["at"] = at
+        return marker
     m = MARKER_RE.match(line.strip())
     if not m:
         return None
@@ -138,7 +154,7 @@ def _line_spans(lines: list[str]) -> list[tuple[str, int, int]] | None:
                     spans.append((kind, start, last + 1))
                 kind, start, last = "item", i, i
                 continue
-            if first == "<" and line.startswith("<!--") and parse_marker(line) is not None:
+            if first == "<" and line.startswith("<!--") and MARKER_RE.match(line.strip()):
                 if kind:
                     spans.append((kind, start, last + 1))
                     kind = None

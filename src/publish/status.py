@@ -86,8 +86,13 @@ def _pair(sources: Sequence[Block], translations: Sequence[Block], lang: str,
         machine = t.state == MACHINE
         return Unit(lang, MACHINE_STATE if machine else CURRENT, s, t, machine=machine)
 
-    matcher = SequenceMatcher(None, [t.source_hash for t in translations],
-                              [s.hash for s in sources], autojunk=False)
+    wanted = [s.hash for s in sources]
+    recorded = [t.source_hash for t in translations]
+    if recorded == wanted:  # the common case: every translation in place and up to date
+        return [found(s, t) for s, t in zip(sources, translations, strict=True)]
+    if not translations:
+        return [Unit(lang, MISSING, s, None) for s in sources]
+    matcher = SequenceMatcher(None, recorded, wanted, autojunk=False)
     paired: dict[int, Unit] = {}
     gaps: list[tuple[list[int], list[Block]]] = []
     for tag, t0, t1, s0, s1 in matcher.get_opcodes():

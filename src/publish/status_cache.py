@@ -51,9 +51,10 @@ class PaperResult:
     details: tuple | None = None
 
 
-def compute_paper(config: Config, pid: str, keys: tuple, start_ns: int) -> PaperResult:
+def compute_paper(config: Config, pid: str, keys: tuple, start_ns: int,
+                  with_details: bool = False) -> PaperResult:
     """Parse one paper (keys: per language, its file's key or b"") and, when nothing is wrong
-    with it, its status record."""
+    with it, its status record (and its --details rows, when asked for)."""
     from .status import paper_status
     from .status_report import compact
     from .store import assemble_paper
@@ -74,15 +75,16 @@ def compute_paper(config: Config, pid: str, keys: tuple, start_ns: int) -> Paper
     for text in paper.texts.values():
         text.blocks  # noqa: B018  (parse now, in this worker)
     statuses = {lang: paper_status(paper, lang, config.languages) for lang in config.languages}
-    states, works, orphans, out.details = compact(statuses, config.languages)
+    states, works, orphans, out.details = compact(statuses, config.languages, with_details)
     out.record = (tuple(index.trusted(k, start_ns) if k else k for k in keys),
                   paper.source_lang, paper.meta.title, out.lists, states, works, orphans)
     return out
 
 
-def _compute_chunk(args: tuple[Config, list[tuple[str, tuple]], int]) -> list[PaperResult]:
-    config, chunk, start_ns = args
-    return [compute_paper(config, pid, keys, start_ns) for pid, keys in chunk]
+def _compute_chunk(args: tuple[Config, list[tuple[str, tuple]], int, bool]
+                   ) -> list[PaperResult]:
+    config, chunk, start_ns, with_details = args
+    return [compute_paper(config, pid, keys, start_ns, with_details) for pid, keys in chunk]
 
 
 def default_jobs() -> int:
@@ -93,17 +95,19 @@ def default_jobs() -> int:
 
 @contextmanager
 def computing(config: Config, todo: list[tuple[str, tuple]], start_ns: int,
-              jobs: int | None = None) -> Iterator[Iterable[PaperResult]]:
+              jobs: int | None = None, with_details: bool = False
+              ) -> Iterator[Iterable[PaperResult]]:
     """compute_paper for each (id, keys), in worker processes when there are many; they start
     at once, so the caller can do other work before reading the results."""
     jobs = default_jobs() if jobs is None else jobs
     if len(todo) < PARALLEL_FROM or jobs < 2:
-        yield (compute_paper(config, pid, keys, start_ns) for pid, keys in todo)
+        yield (compute_paper(config, pid, keys, start_ns, with_details) for pid, keys in todo)
         return
     import multiprocessing
 
     size = max(100, len(todo) // (jobs * 20))
-    chunks = [(config, todo[i:i + size], start_ns) for i in range(0, len(todo), size)]
+    chunks = [(config, todo[i:i + size], start_ns, with_details)
+              for i in range(0, len(todo), size)]
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         yield chain.from_iterable(pool.imap(_compute_chunk, chunks))
 
@@ -228,10 +232,16 @@ class Tree:
         out = {pid: rows for pid, (keys, rows) in out.items()
                if pid in self.records and keys == self.records.keys_of(pid)}
         out.update(self.fresh_details)
-        todo = [(pid, self.records.keys_of(pid)) for pid in self.records if pid not in out]
-        with computing(self.config, todo, self.records.start_ns) as results:
+        todo = sorted((pid, self.records.keys_of(pid)) for pid in self.records if pid not in out)
+        if self.cache is not None:
+            self.cache.close()  # no database handle crosses a fork
+        made: dict[str, tuple] = {}
+        with computing(self.config, todo, self.records.start_ns, with_details=True) as results:
             for result in results:
-                out[result.pid] = result.details or ()
+                out[result.pid] = made[result.pid] = result.details or ()
+        if made and self.cache is not None:  # the next --details run reads them
+            _save_details(self.cache, made, {index.shard_of(pid) for pid in made},
+                          self.records)
         return out
 
 
@@ -270,10 +280,11 @@ def _differing(a: bytes, b: bytes) -> Iterator[int]:
 
 
 def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None,
-              report: bool = False) -> Tree:
+              report: bool = False, details: bool = False) -> Tree:
     """Status records of every paper, reading only files whose key changed; raises the same
     PublishError store.load_collection would for the same tree. With `report`, the default
-    report (status_report.build_report) comes up to date too."""
+    report (status_report.build_report) comes up to date too; with `details`, the papers read
+    also give their --details rows (else Tree.details makes them when first asked for)."""
     if (config.root / ".publish-journal.json").exists():  # store.JOURNAL: finish a write
         from .store import recover
 
@@ -317,7 +328,8 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
         except index.Corrupt:  # start again from nothing rather than lose records silently
             cache.reset()
             cache.close()
-            return load_tree(config, use_cache=use_cache, jobs=jobs, report=report)
+            return load_tree(config, use_cache=use_cache, jobs=jobs, report=report,
+                             details=details)
     files = [found.files[lang] for lang in langs]
     todo = sorted((pid, tuple([f.get(pid, b"") for f in files]))
                   for pid in changed if any(pid in f for f in files))
@@ -336,7 +348,7 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
     whole = lists_changed or not state.get("refs_ok") or came_or_went
     list_problems = Problems()
     lists: dict[str, tuple] | None = None
-    with computing(config, todo, found.start_ns, jobs) as results:
+    with computing(config, todo, found.start_ns, jobs, details) as results:
         if whole:  # read while the workers work
             lists = index.read_lists(config, found, cache, list_problems, full=False)
         for result in results:
@@ -344,8 +356,8 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
             if result.paper_problems:
                 paper_problems[result.pid] = result.paper_problems
             new[result.pid] = result.record
-            if result.record is not None:
-                fresh[result.pid] = result.details or ()
+            if result.record is not None and result.details is not None:
+                fresh[result.pid] = result.details
             elif result.holder is not None:
                 assembled[result.pid] = (result.holder, result.lists)
     for pid, rec in new.items():
@@ -407,8 +419,8 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
             saves.append(("state", {"state": new_state}, ()))
         saved = cache.save_all(saves, unless_changed=("state", "state", seen))
         del saves
-        if changed and saved:
-            _save_details(cache, fresh, touched, records)
+        if fresh and saved:
+            _save_details(cache, fresh, {index.shard_of(pid) for pid in fresh}, records)
         tree.warnings = cache.warnings
     problems.raise_if_any()
     return tree

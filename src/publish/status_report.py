@@ -47,18 +47,20 @@ def first_words(text: str, limit: int = 60) -> str:
     return flat[: cut if cut > limit // 2 else limit] + "…"
 
 
-def compact(statuses: Mapping[str, PaperStatus], languages: Sequence[str]) -> tuple:
+def compact(statuses: Mapping[str, PaperStatus], languages: Sequence[str],
+            with_details: bool = True) -> tuple:
     """(states, works, orphans, details) of one paper, one entry per language: plain tuples,
     so they can be cached. orphans is None when there are none, else per language a tuple of
-    (line, reason, superseded, first words); details per language a tuple of units as
-    (state, machine, line in that language's file or 0, source language, source line,
-    first words of the source)."""
+    (line, reason, superseded, first words); details (None unless `with_details`: a tenth of
+    a paper's cost, for --details only) per language a tuple of units as (state, machine,
+    line in that language's file or 0, source language, source line, first words of the
+    source)."""
     sts = [statuses[lang] for lang in languages]
     orphans = tuple(tuple((o.block.line, o.reason, o.superseded, first_words(o.block.text))
                           for o in st.orphans) for st in sts)
     details = tuple(tuple((u.state, u.machine, u.block.line if u.block else 0, u.original.lang,
                            u.original.line, first_words(u.original.text)) for u in st.units)
-                    for st in sts)
+                    for st in sts) if with_details else None
     return (tuple(st.state for st in sts), tuple(st.work for st in sts),
             orphans if any(orphans) else None, details)
 
@@ -451,7 +453,7 @@ def status_view(config: Config, *, lang: str | None = None, list_id: str | None 
     from .status_cache import load_tree
 
     default = lang is None and list_id is None and not states and not details
-    tree = load_tree(config, report=default)
+    tree = load_tree(config, report=default, details=details)
     if default and tree.report is not None:
         view = report_view(tree.report, config.languages, tree.records, config.content_dir)
     else:
