@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 from conftest import REPO, run
 
@@ -14,7 +15,23 @@ from publish.cli import cli
 
 
 def commands() -> list[str]:
-    return sorted(cli.commands)
+    return cli.list_commands(click.Context(cli))
+
+
+def test_every_module_verb_is_registered_under_its_own_name():
+    """publish.commands.VERBS (what start-up imports lazily) is exactly the modules' verbs."""
+    import importlib
+    import pkgutil
+
+    from publish import commands as package
+
+    found = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for command in getattr(module, "COMMANDS", []):
+            found[command.name] = info.name
+    assert found == package.VERBS
+    assert len(found) >= 13
 
 
 def test_version_and_help():

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from . import __version__, commands
+from . import commands
 from .errors import PublishError
 
 
@@ -22,7 +21,18 @@ def _fail(exc: PublishError) -> None:
 
 
 class _Group(click.Group):
-    """Turns user errors into one line each and exit code 2, never a traceback."""
+    """Turns user errors into one line each and exit code 2, never a traceback; imports a
+    verb's module only when that verb is run (or every one, for `publish --help`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(commands.VERBS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in commands.VERBS:
+            module = importlib.import_module(f"{commands.__name__}.{commands.VERBS[name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -32,7 +42,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="publish")
+@click.version_option(package_name="publish", prog_name="publish")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path),
               help="Project folder (holds publish.toml). Default: the nearest one above the "
                    "current directory.")
@@ -54,12 +64,6 @@ def cli(ctx: click.Context, root: Path | None) -> None:
     ctx.obj["root"] = root
 
 
-
-
-for _info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-    for _command in getattr(importlib.import_module(f"{commands.__name__}.{_info.name}"),
-                            "COMMANDS", []):
-        cli.add_command(_command)
 
 
 def main() -> None:
