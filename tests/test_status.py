@@ -571,3 +571,51 @@ def test_fast_hash_is_block_hash():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         reference = hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()[:12]
         assert block_hash(text) == reference, repr(text)
+
+
+def test_a_run_of_edits_keeps_the_cache_equal_to_reading_everything(seeded: Path,
+                                                                    tmp_path: Path):
+    """Edits, a revert, a broken file and its fix, a new paper: after each, the cached answer
+    is the one reading every file gives; small changes are recorded beside the snapshot."""
+    import shutil
+
+    root = tmp_path / "copy"
+    shutil.copytree(seeded, root, ignore=shutil.ignore_patterns("build"))
+    stamp = [time.time_ns() - 10**12]
+
+    def put(path: Path, text: str) -> None:
+        path.write_text(text, "utf-8")
+        stamp[0] += 10**9  # every write gets its own, older-than-racy mtime
+        os.utime(path, ns=(stamp[0], stamp[0]))
+
+    def same() -> str:
+        cached = run(root, "status", "--format", "json")
+        assert cached.exit_code == 0, cached.output
+        assert cached.stdout == run(root, "status", "--format", "json", "--no-cache").stdout
+        return cached.stdout
+
+    first = same()
+    en = sorted((root / "content/en").glob("*.md"))
+    zh = sorted((root / "content/zh").glob("*.md"))
+    a, b, c = en[10], zh[3], en[20]
+    original = a.read_text("utf-8")
+    put(a, original + "\nA new paragraph.\n")
+    assert same() != first
+    snaps = index.open_cache(load_config(root)).load("snap")
+    assert a.stem in snaps[status_cache.DELTA]["en"]  # recorded beside, not rewritten
+    put(b, b.read_text("utf-8").replace("。", "。 ", 1))
+    same()
+    put(a, original)  # back as it was, under a new key
+    assert same() == first
+    broken = c.read_text("utf-8")
+    put(c, broken.replace("title:", "title: [", 1))
+    for _ in range(2):  # and again: a broken file is not taken as recorded
+        failed = run(root, "status", "--format", "json")
+        assert failed.exit_code == 2 and c.name in failed.output, failed.output
+    put(c, broken)
+    assert same() == first
+    put(root / "content/en/a-brand-new-paper.md", "---\ntitle: A Brand New Paper\n---\n\nText.\n")
+    assert json.loads(same())["summary"]["en"]["papers"] == json.loads(first)["summary"]["en"][
+        "papers"] + 1
+    put(a, original + "\nAgain.\n")
+    same()

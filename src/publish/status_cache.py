@@ -249,6 +249,10 @@ class Tree:
 # order os.listdir gave them, and those keys: ("\n".join(ids), b"".join(keys)). Two strings
 # compare in no time; a dict of 100,000 entries would take longer to load than to compare.
 RACY = bytes(index.KEY_SIZE)  # a file too recent to trust: never equal to a real key
+# Keys recorded since a language's snapshot was written, {lang: {id: key}}: a run that reads
+# a few changed files records their keys here instead of writing 100,000 keys again.
+DELTA = "+delta"
+DELTA_MAX = 2000
 
 
 def _same(now: dict[str, bytes], snap: tuple[str, bytes] | None) -> bool:
@@ -292,7 +296,7 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
     langs = config.languages
     cache = index.open_cache(config) if use_cache else None
     state: dict[str, Any] = {}
-    snaps: dict[str, tuple[str, bytes]] = {}
+    snaps: dict[str, Any] = {}
     seen: bytes | None = None  # the state blob as read: saving checks nobody replaced it
     if cache is not None:
         try:
@@ -304,19 +308,26 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
             state, snaps = {}, {}
         cache.close()  # no database handle crosses a fork
     found = index.scan(config, expect=state.get("papers", 0))
-    moved = [lang for lang in langs if not _same(found.files[lang], snaps.get(lang))]
+    deltas: dict[str, dict[str, bytes]] = snaps.pop(DELTA, None) or {}
     changed: set[str] = set()
     before: dict[str, dict[str, bytes]] = {}
-    for lang in moved:
-        now, snap = found.files[lang], snaps.get(lang)
+    for lang in langs:
+        now, snap, delta = found.files[lang], snaps.get(lang), deltas.get(lang, {})
+        if _same(now, snap):
+            changed.update(pid for pid, key in delta.items() if now[pid] != key)
+            continue
         keys = b"".join(now.values())
         if snap and snap[0] and "\n".join(now) == snap[0] and len(keys) == len(snap[1]):
             # The same files as last time, in the same order (all checked then): only keys
-            # changed, found by comparing the key strings piecewise.
+            # changed, found by comparing the key strings piecewise, then with the delta.
             ids = snap[0].split("\n")
-            changed.update(ids[i] for i in _differing(keys, snap[1]))
+            differ = {ids[i] for i in _differing(keys, snap[1])}
+            changed.update(pid for pid in differ if delta.get(pid) != now[pid])
+            changed.update(pid for pid, key in delta.items()
+                           if pid not in differ and now[pid] != key)
         else:
             before[lang] = _decode(snap)
+            before[lang].update(delta)
             found.check_names(config, before, [lang])
             changed.update(pid for pid, _ in now.items() - before[lang].items())
             changed.update(before[lang].keys() - now.keys())
@@ -391,23 +402,37 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
     if report:
         _report(tree, state, changed, old, new, lists_changed, generation, saves)
     if cache is not None:
-        snap_saves = {}
+        snap_saves: dict[str, Any] = {}
+        new_deltas: dict[str, dict[str, bytes]] = {}
         for i, lang in enumerate(langs):
-            now = found.files[lang]
+            now, base = found.files[lang], snaps.get(lang)
+            recorded = {pid: RACY if rec is None or rec[0][i] == b"" else rec[0][i] or RACY
+                        for pid, rec in new.items() if pid in now}
+            delta = {**deltas.get(lang, {}), **recorded}
+            if lang not in before and base is not None and len(delta) <= DELTA_MAX:
+                # The same files as the snapshot: a few keys recorded beside it, rather than
+                # the snapshot (a key per paper) written again for one changed file.
+                if delta:
+                    new_deltas[lang] = delta
+                continue
             if all((None if rec is None or rec[0][i] == b"" else rec[0][i] or RACY)
-                   == now.get(pid) for pid, rec in new.items()):
+                   == now.get(pid) for pid, rec in new.items()) and not deltas.get(lang):
                 # Every file of this folder is recorded under its current key.
                 encoded = ("\n".join(now), b"".join(now.values()))
             else:
-                snap = before[lang] if lang in before else _decode(snaps.get(lang))
+                snap = before[lang] if lang in before else _decode(base)
+                if lang not in before:
+                    snap.update(deltas.get(lang, {}))
                 for pid, rec in new.items():
                     if rec is None or rec[0][i] == b"":
                         snap.pop(pid, None)
                     else:
                         snap[pid] = rec[0][i] or RACY
                 encoded = _encode(now, snap)
-            if encoded != snaps.get(lang):
+            if encoded != base:
                 snap_saves[lang] = encoded
+        if new_deltas != deltas:
+            snap_saves[DELTA] = new_deltas
         saves.append(("snap", snap_saves, ()))
         if changed:
             saves.append(("shard", {n: shards[n] for n in touched}, ()))
