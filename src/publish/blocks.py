@@ -179,7 +179,9 @@ def split_blocks(body: str, lang: str, first_line: int = 1, fast: bool = True) -
     pending: dict[str, str] | None = None
     spans = _line_spans(lines) if fast and "\r" not in body else None
     for kind, start, end in spans if spans is not None else _spans(body):
-        text = "\n".join(lines[start:end]).rstrip()
+        # (Positional Block(...) and no join for one-line blocks: this loop runs for every
+        # block of a 100,000-paper tree.)
+        text = (lines[start] if end - start == 1 else "\n".join(lines[start:end])).rstrip()
         if kind == "html":
             marker = parse_marker(text) if "\n" not in text else None
             if marker is not None:
@@ -188,15 +190,12 @@ def split_blocks(body: str, lang: str, first_line: int = 1, fast: bool = True) -
         if not text.strip():
             continue
         if pending is not None and pending.get("state") in TRANSLATION_STATES:
-            blocks.append(Block(
-                kind=kind, text=text, lang=lang, origin=pending.get("from", "?"),
-                line=first_line + start, hash=block_hash(text),
-                source_hash=pending.get("src"), state=pending.get("state"),
-                by=pending.get("by"), at=pending.get("at"),
-            ))
+            get = pending.get
+            blocks.append(Block(kind, text, lang, get("from", "?"), first_line + start,
+                                block_hash(text), get("src"), get("state"), get("by"),
+                                get("at")))
         else:
-            blocks.append(Block(kind=kind, text=text, lang=lang, origin=lang,
-                                line=first_line + start, hash=block_hash(text)))
+            blocks.append(Block(kind, text, lang, lang, first_line + start, block_hash(text)))
         pending = None
     return blocks
 
