@@ -16,8 +16,8 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
-
-from markdown_it import MarkdownIt
+from functools import cache
+from typing import Any
 
 from .model import TRANSLATION_STATES, Block
 
@@ -27,12 +27,20 @@ _ATTR_RE = re.compile(r'(\w+)=("[^"]*"|\S+)')
 _LIST_MARK_RE = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 HASH_LENGTH = 12
 
-# Block structure only: inline parsing is skipped because blocks are all we need here, and it
-# is most of markdown-it's time. html=True so marker comments are recognised as HTML blocks.
-_md = MarkdownIt("zero", {"html": True})
-_md.enable(["code", "fence", "blockquote", "hr", "list", "html_block", "heading", "lheading",
-            "paragraph"])
-_md.disable("inline")
+
+@cache
+def _parser() -> Any:  # -> markdown_it.MarkdownIt
+    """Block structure only: inline parsing is skipped because blocks are all we need here,
+    and it is most of markdown-it's time. html=True so marker comments are recognised as HTML
+    blocks. Made when first needed: the bodies publish writes never need it."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("zero", {"html": True})
+    md.enable(["code", "fence", "blockquote", "hr", "list", "html_block", "heading", "lheading",
+               "paragraph"])
+    md.disable("inline")
+    return md
+
 
 _KINDS = {
     "paragraph_open": "paragraph",
@@ -106,7 +114,7 @@ def format_marker(source_lang: str, source_hash: str, state: str, by: str | None
 
 def _spans(body: str) -> Iterable[tuple[str, int, int]]:
     """(kind, first line, end line) of each top-level block, 0-based, end exclusive."""
-    tokens = _md.parse(body)
+    tokens = _parser().parse(body)
     depth_list = 0
     for tok in tokens:
         if tok.type in ("bullet_list_open", "ordered_list_open"):

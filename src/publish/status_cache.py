@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 PARALLEL_FROM = 4000  # papers to (re)compute before worker processes pay for themselves
 REBUILD_FROM = 2000  # changed papers beyond which the report is rebuilt, not patched
+REPORT_DELTA_MAX = 8  # changed papers kept beside the report before it is written again
 
 
 # ---------------------------------------------------------------------------------------------
@@ -454,26 +455,45 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
 def _report(tree: Tree, state: dict[str, Any], changed: set[str], old: dict[str, tuple | None],
             new: dict[str, tuple | None], lists_changed: bool, generation: int,
             saves: list) -> None:
-    """Bring the default report up to date: as it was, patched, or rebuilt."""
+    """Bring the default report up to date: as it was, patched, or rebuilt. A few changes
+    are kept as a delta beside the report (id -> (record the report has, record now)) and
+    applied when it is read, rather than writing the whole report (tens of MB at 100,000
+    papers) for one changed paper."""
     from .status_report import StaleReport, build_report, patch_report
 
     langs, cache = tree.config.languages, tree.cache
     if cache is not None and state and not lists_changed and len(changed) < REBUILD_FROM:
         try:
-            kept = cache.load("report", ["default"]).get("default")
-            if kept is not None and kept.get("generation") == state.get("generation"):
-                if changed:
-                    patch_report(kept, {pid: (old[pid], new[pid]) for pid in changed}, langs)
-                    kept["generation"] = generation
-                    saves.append(("report", {"default": kept}, ()))
-                tree.report = kept
-                return
+            got = cache.load("report", ["default", "delta"])
+            kept, delta = got.get("default"), got.get("delta")
+            if kept is None:
+                raise StaleReport("no report")
+            if (delta is not None and delta.get("base") == kept.get("generation")
+                    and delta.get("generation") == state.get("generation")):
+                pending = dict(delta["changes"])
+            elif kept.get("generation") == state.get("generation"):
+                pending = {}
+            else:
+                raise StaleReport("generation")
+            for pid in changed:
+                pending[pid] = (pending[pid][0] if pid in pending else old[pid], new[pid])
+            if pending:
+                patch_report(kept, pending, langs)
+            if changed and len(pending) <= REPORT_DELTA_MAX:
+                saves.append(("report", {"delta": {"base": kept["generation"],
+                                                   "generation": generation,
+                                                   "changes": pending}}, ()))
+            elif changed:
+                kept["generation"] = generation
+                saves.append(("report", {"default": kept}, ["delta"]))
+            tree.report = kept
+            return
         except (index.Corrupt, StaleReport, KeyError, IndexError, TypeError, ValueError):
             pass  # not what the records say: rebuilt below
     tree.report_rebuilt = True
     tree.report = build_report(langs, tree.records.as_dict(), tree.lists)
     tree.report["generation"] = generation
-    saves.append(("report", {"default": tree.report}, ()))
+    saves.append(("report", {"default": tree.report}, ["delta"]))
 
 
 def _save_details(cache: index.Cache, fresh: dict[str, tuple], touched: set[str],
