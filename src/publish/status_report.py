@@ -312,15 +312,16 @@ def patch_report(report: dict[str, Any], changes: Mapping[str, tuple[tuple | Non
     works, starts = array("q"), array("q")
     works.frombytes(report["works"])
     starts.frombytes(report["starts"])
-    lines = bytearray(report["lines"])
     if not len(ids) == len(ranks) == len(works) == len(starts):
         raise StaleReport("sizes")
+    # The lines as a list, joined once at the end: moving a paper is then a pointer move,
+    # not a shift of every offset after it (what made each change cost ~15 ms at 100,000).
+    blob = report["lines"]
+    ends = [*starts[1:], len(blob)]
+    lines = [blob[a:b] for a, b in zip(starts, ends, strict=True)]
 
     def at(key: tuple[int, int, str]) -> int:
         return bisect_left(range(len(ids)), key, key=lambda i: (ranks[i], works[i], ids[i]))
-
-    def shift(since: int, by: int) -> None:
-        starts[since:] = array("q", [s + by for s in starts[since:]])
 
     for pid, (old, new) in sorted(changes.items()):
         inside = [lid for lid, ids_ in report["members"].items() if f"\n{pid}\n" in ids_]
@@ -333,25 +334,21 @@ def patch_report(report: dict[str, Any], changes: Mapping[str, tuple[tuple | Non
             i = at((*sort_key(old, cols), pid))
             if i == len(ids) or ids[i] != pid:
                 raise StaleReport(pid)
-            start, end = starts[i], starts[i + 1] if i + 1 < len(ids) else len(lines)
-            del lines[start:end], ids[i], ranks[i], works[i], starts[i]
-            shift(i, start - end)
+            del lines[i], ids[i], ranks[i], works[i]
         if new is not None:
             rank, work = sort_key(new, cols)
             i = at((rank, work, pid))
-            line = json_line(pid, new, keys).encode("utf-8") + b",\n"
-            start = starts[i] if i < len(ids) else len(lines)
-            lines[start:start] = line
+            lines.insert(i, json_line(pid, new, keys).encode("utf-8") + b",\n")
             ids.insert(i, pid)
             ranks.insert(i, rank)
             works.insert(i, work)
-            starts.insert(i, start)
-            shift(i + 1, len(line))
         report["orphans"].pop(pid, None)
         if new is not None and new[6]:
             report["orphans"][pid] = new[6]
+    starts = array("q", accumulate(map(len, lines), initial=0))
+    starts.pop()
     report.update(ids="\n".join(ids), ranks=bytes(ranks), works=works.tobytes(),
-                  lines=bytes(lines), starts=starts.tobytes())
+                  lines=b"".join(lines), starts=starts.tobytes())
 
 
 def report_view(report: dict[str, Any], languages: Sequence[str],
