@@ -31,7 +31,7 @@ import struct
 import sys
 import time
 import zlib
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, starmap
@@ -363,6 +363,12 @@ def scan(config: Config, expect: int = 0) -> Scan:
     """Stat every paper and list file, reading none; `expect`: about how many papers there
     are (a second process stats the second language when there are many). Names are not
     checked: see Scan.check_names."""
+    return scan_begin(config, expect)()
+
+
+def scan_begin(config: Config, expect: int = 0) -> Callable[[], Scan]:
+    """`scan` in two steps: the second language's stat calls start in a child process now,
+    the caller may do other work (read its cache), and calling the result does the rest."""
     result = Scan(time.time_ns(), {}, [])
     folders = [config.lang_dir(lang) for lang in config.languages]
     present = [f.is_dir() for f in folders]
@@ -372,6 +378,11 @@ def scan(config: Config, expect: int = 0) -> Scan:
             if present[i] and (expect >= FORK_STAT_FROM or folders[i].stat().st_size >= 1 << 20):
                 stats[i] = _stat_in_child(folders[i])
                 next(stats[i])
+    return partial(_scan_end, config, result, folders, present, stats)
+
+
+def _scan_end(config: Config, result: Scan, folders: list[Path], present: list[bool],
+              stats: list[Iterator[dict[str, bytes]] | None]) -> Scan:
     for i, lang in enumerate(config.languages):
         started = stats[i]
         result.files[lang] = (next(started) if started else

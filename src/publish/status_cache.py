@@ -295,6 +295,7 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
 
         recover(config.root)
     langs = config.languages
+    scanning = index.scan_begin(config)  # a big second folder is statted while we read
     cache = index.open_cache(config) if use_cache else None
     state: dict[str, Any] = {}
     snaps: dict[str, Any] = {}
@@ -308,7 +309,7 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
             cache.reset()
             state, snaps = {}, {}
         cache.close()  # no database handle crosses a fork
-    found = index.scan(config, expect=state.get("papers", 0))
+    found = scanning()
     deltas: dict[str, dict[str, bytes]] = snaps.pop(DELTA, None) or {}
     changed: set[str] = set()
     before: dict[str, dict[str, bytes]] = {}
