@@ -7,10 +7,14 @@ way is rolled forward by the next command, so the tree is always as it was or as
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
+import queue
 import re
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -63,6 +67,43 @@ def read_bytes(path: Path | str) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def _read_or_error(path: Path) -> bytes | OSError:
+    try:
+        return read_bytes(path)
+    except OSError as exc:
+        return exc
+
+
+def read_many(paths: Sequence[Path], batch: int = 256) -> Iterator[bytes | OSError]:
+    """Each file's bytes (or the OSError reading it raised), in order. A thread reads ahead:
+    open and read release the GIL, so the kernel's copying runs beside the caller's parsing
+    (a tenth of loading a large tree, measured)."""
+    if len(paths) < 4 * batch:
+        yield from map(_read_or_error, paths)
+        return
+    ahead: queue.Queue[list[bytes | OSError] | None] = queue.Queue(maxsize=8)
+    stop = threading.Event()
+
+    def reader() -> None:
+        for i in range(0, len(paths), batch):
+            if stop.is_set():
+                return
+            ahead.put([_read_or_error(p) for p in paths[i:i + batch]])
+        ahead.put(None)
+
+    thread = threading.Thread(target=reader, name="publish-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while (chunk := ahead.get()) is not None:
+            yield from chunk
+    finally:  # the caller stopped early: let the reader see it, not block on a full queue
+        stop.set()
+        while thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                ahead.get(timeout=0.05)
+        thread.join()
 
 
 def read_text(path: Path) -> str:
@@ -457,15 +498,21 @@ def _load_collection(config: Config) -> Collection:
             continue
         with os.scandir(folder) as it:
             names = sorted(e.name for e in it if e.name.endswith(".md") and e.is_file())
+        paths = []
         for name in names:
             path = folder / name
             present.add(name[:-3])
             why = check_id(name[:-3])
             if why:
                 problems.add(f"bad file name: {why}", path, 1)
-                continue
+            else:
+                paths.append(path)
+        for path, data in zip(paths, read_many(paths), strict=True):
             try:
-                pf = parse_paper_file(path, lang, read_text(path), problems, config.languages)
+                if isinstance(data, OSError):
+                    raise PublishError(f"cannot read: {data.strerror}", path)
+                pf = parse_paper_file(path, lang, decode(data, path), problems,
+                                      config.languages)
             except PublishError as exc:
                 problems.items.extend(exc.problems)
                 continue
