@@ -27,7 +27,8 @@ def html(ctx: click.Context, lang: str, out: Path | None, jobs: int, fmt: str) -
 
     Works with no JavaScript and no external requests; math is MathML; every page links
     to the same page in the other languages. Only pages whose inputs changed are rendered
-    again, and only pages whose bytes changed are written.
+    again, and only pages whose bytes changed are written; block HTML, interface strings and
+    translation states are kept in build/site-cache.sqlite (delete it any time).
 
     \b
     Examples:

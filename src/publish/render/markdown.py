@@ -16,15 +16,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from html import escape
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.texmath import texmath_plugin
+from typing import TYPE_CHECKING
 
 from .math import MathRenderer, svg_math
+
+if TYPE_CHECKING:
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+
+# markdown-it and its plugins (~40 ms to import) load with the first MarkdownRenderer: a site
+# rebuild whose blocks all come from its cache or the plain fast path never needs them.
 
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 _MATH_TOKENS = {
@@ -54,6 +56,30 @@ def cjk_latin_space(text: str) -> str:
                                _HAN_THEN_LATIN.sub(rf"\1{THIN_SPACE}\2", text))
 
 
+# A block that is one line of plain text, alone or as one bullet item: no character that
+# starts inline syntax (emphasis, code, links, math, escapes, entities, raw HTML, tables,
+# strikethrough) and no line start that makes another block. Such a block renders to escaped
+# text in <p> or <ul><li>, exactly as markdown-it renders it (tests/test_site_cache.py checks
+# every block of content/ both ways); anything else goes to markdown-it.
+_PLAIN = re.compile(r"[^\x00-\x1f\x7f*_`~$\\\[\]<>&|\u0085\u00a0\u1680\u2000-\u200a"
+                    r"\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+_BLOCK_START = re.compile(r"[-+*#>=|`~0-9\s]")
+
+
+def plain_block(text: str, lang: str = "en") -> str | None:
+    """What `MarkdownRenderer.render` gives for a block of plain text, or None when the
+    block is not that simple (then render it with markdown-it)."""
+    if text.startswith("- "):
+        inner, before, after = text[2:], "<ul>\n<li>", "</li>\n</ul>\n"
+    else:
+        inner, before, after = text, "<p>", "</p>\n"
+    if not inner or _BLOCK_START.match(inner) or inner[-1] == " " or not _PLAIN.fullmatch(inner):
+        return None
+    if lang.startswith("zh"):
+        inner = cjk_latin_space(inner)
+    return before + inner.replace('"', "&quot;") + after
+
+
 def _display_bracket_math(state: StateInline, silent: bool) -> bool:
     """`\\[…\\]` inside a paragraph or list item: texmath only knows it at a block start."""
     if not state.src.startswith("\\[", state.pos):
@@ -73,6 +99,10 @@ class MarkdownRenderer:
     """Renders blocks; one instance per math renderer and language convention."""
 
     def __init__(self, math: MathRenderer = svg_math) -> None:
+        from markdown_it import MarkdownIt
+        from mdit_py_plugins.dollarmath import dollarmath_plugin
+        from mdit_py_plugins.texmath import texmath_plugin
+
         self.math = math
         md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         md.enable(["table", "strikethrough"])

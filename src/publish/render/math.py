@@ -132,5 +132,48 @@ def _svg_math(tex: str, display: bool) -> str | None:
 
 @lru_cache(maxsize=4096)
 def mathml_math(tex: str, display: bool) -> str | None:
-    """MathML for browsers (the HTML site); None when the TeX cannot be converted."""
-    return _mathml(tex, display)
+    """MathML for browsers (the HTML site); None when the TeX cannot be converted.
+
+    The same MathML as `_mathml` (ziamath's `tex2mml`), without importing ziamath: its
+    package loads a math font and glyph tables (~0.2 s) that only drawing SVG needs.
+    tests/test_site_cache.py compares the two on every formula of content/."""
+    try:
+        mathml = _tex2mml(tex, inline=not display)
+    except Exception:  # latex2mathml raises many unrelated types for bad input
+        return None
+    return None if _UNKNOWN_COMMAND.search(mathml) else mathml
+
+
+# ziamath 0.13's `tex.tex2mml` and the operators its package declares, with its default
+# decimal separator ("."); keep in step with ziamath (the test above fails when they differ).
+_ZIAMATH_OPERATORS = (r"\tg", r"\ctg", r"\arcctg", r"\arctg", r"\arg", r"\cotg", r"\sh",
+                      r"\ch", r"\cth", r"\th")
+_ZIAMATH_FIXES = (
+    (r">&#x02191;", r' stretchy="false">&#x02191;'),
+    (r">&#x02193;", r' stretchy="false">&#x02193;'),
+    (r"<mi>&#x027E8;", r'<mi stretchy="false">&#x027E8;'),
+    (r"<mi>&#x027E9;", r'<mi stretchy="false">&#x027E9;'),
+    (r'<mo stretchy="false">&#x0005E;', r'<mo stretchy="false">&#710;'),
+    (r"<mo>&#x0005E;", r"<mo>&#x00302;"),
+    (r"<mo>&#x0007E;", r"<mo>&#x00303;"),
+    (r'columnspacing="0em 2em"', r'columnspacing="0em 0.3em"'),
+)
+
+
+def _tex2mml(tex: str, inline: bool) -> str:
+    import latex2mathml.commands
+    from latex2mathml.converter import convert
+
+    missing = tuple(op for op in _ZIAMATH_OPERATORS
+                    if op not in latex2mathml.commands.FUNCTIONS)
+    if missing:  # what importing ziamath does, once per process
+        latex2mathml.commands.FUNCTIONS = latex2mathml.commands.FUNCTIONS + missing
+    tex = re.sub(r"\\binom{(.+?)}{(.+?)}", r"\\left( \1 \\atop \2 \\right)", tex)
+    tex = re.sub(r"\\mathrm{(.+?)}", r"\\mathrm {\1}", tex)
+    tex = tex.replace("||", "‖")
+    tex = tex.replace(r"\begin{aligned}", r"\begin{align*}")
+    tex = tex.replace(r"\end{aligned}", r"\end{align*}")
+    mml = convert(tex, display="inline" if inline else "block")
+    for pattern, replacement in _ZIAMATH_FIXES:
+        mml = re.sub(pattern, replacement, mml)
+    return mml

@@ -11,6 +11,11 @@ its papers; ...), plus the templates and this code. The manifest (`build/site-ma
 maps page → (key, hash of its bytes). A page whose key is unchanged and whose file is still
 there is not rendered; a rendered page is written (atomically) only when its bytes changed;
 pages of papers or lists that are gone are removed.
+
+What pages are made of is remembered in `build/site-cache.sqlite` (`site.cache`): block HTML,
+interface strings and each paper's translation states, so a rebuild computes only what its
+changed inputs need, and imports only what that takes (no markdown-it when every block is
+plain text or cached, no catalogs, OpenCC or babel data when every string is known).
 """
 
 from __future__ import annotations
@@ -20,22 +25,26 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..errors import PublishError
 from ..model import Collection, Paper
-from ..render.html import templates_digest
 from ..render.i18n import content_lang, html_lang
 from ..status import Summary, paper_status
-from .pages import LANG_NAMES, Pages, environment, list_path, paper_path
+from .cache import CACHE_NAME, Blocks, SiteCache, Texts, fingerprint
+from .pages import LANG_NAMES, Pages, View, list_path, paper_path
 
-SITE_VERSION = "1"
-_PARALLEL_FROM = 300  # pages to render before a second process pays for itself
+if TYPE_CHECKING:
+    import jinja2
+
+SITE_VERSION = "2"
+# Pages to render before a second process pays for itself: forking, and the cache entries
+# each worker computes and sends back, cost about 0.1 s.
+_PARALLEL_FROM = 600
+_PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @dataclass
@@ -69,123 +78,189 @@ def site_languages(config: Config, lang: str) -> tuple[str, ...]:
     return (lang,)
 
 
-def _sha(*parts: object) -> str:
+def _key(*parts: str) -> str:
+    return hashlib.sha1("\0".join(parts).encode()).hexdigest()
+
+
+def templates_digest(project_templates: Path) -> str:
+    """Every template file that could be used (the project's override the package's)."""
     h = hashlib.sha1()
-    for part in parts:
-        h.update(json.dumps(part, ensure_ascii=False, sort_keys=True, default=str).encode())
-        h.update(b"\0")
+    for root in (project_templates, _PACKAGE_TEMPLATES):
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file():
+                    h.update(str(path.relative_to(root)).encode())
+                    h.update(path.read_bytes())
     return h.hexdigest()
 
 
-def _code_digest() -> str:
-    here = Path(__file__).resolve().parent
-    render = here.parent / "render"
-    h = hashlib.sha1(SITE_VERSION.encode())
-    for path in sorted([*here.glob("*.py"), *(render / n for n in (
-            "markdown.py", "math.py", "text.py", "i18n.py", "book.py"))]):
-        h.update(path.read_bytes())
-    for po in sorted((here.parent / "locale").rglob("*.po")):
-        h.update(po.read_bytes())
-    return h.hexdigest()
+def _paper_digest(paper: Paper) -> str:
+    """Everything of a paper a page of it can show."""
+    parts = [paper.id, paper.source_lang, repr(paper.meta)]
+    for code, text in sorted(paper.texts.items()):
+        parts += [code, repr(text.local_title), text.body]
+    return _key(*parts)
 
 
-def _paper_inputs(paper: Paper) -> list[object]:
+def _title_inputs(paper: Paper) -> str:
     meta = paper.meta
-    return [paper.id, paper.source_lang, repr(meta),
-            [(code, t.local_title, t.body) for code, t in sorted(paper.texts.items())]]
-
-
-def _title_inputs(paper: Paper) -> list[object]:
-    return [paper.meta.title, paper.meta.year, paper.meta.area,
-            [(c, t.local_title) for c, t in sorted(paper.texts.items())]]
+    return repr((meta.title, meta.year, meta.area,
+                 [(c, t.local_title) for c, t in sorted(paper.texts.items())]))
 
 
 class _Site:
-    """Everything a worker needs to render any page; built once, shared by fork."""
+    """What every page needs, computed once: states, summaries, page keys. Rendering state
+    (templates, view models) is made when the first page is rendered; workers share it
+    all by fork."""
 
-    def __init__(self, config: Config, collection: Collection, site_langs: tuple[str, ...]):
+    def __init__(self, config: Config, collection: Collection, site_langs: tuple[str, ...],
+                 cache: SiteCache | None) -> None:
         self.config = config
         self.collection = collection
         self.site_langs = site_langs
         self.languages = tuple(config.languages)
-        self.env = environment(config.root / "templates")
-        self.pages = {lang: Pages(collection, lang, self.languages, site_langs)
-                      for lang in site_langs}
-        self.states = {code: {pid: paper_status(p, code, self.languages).state
-                              for pid, p in collection.papers.items()}
-                       for code in self.languages}
+        self.cache = cache
+        self.fingerprint = cache.fingerprint if cache else fingerprint(self.languages)
+        self.texts = Texts(cache.load("text") if cache else {})
+        self.blocks = Blocks(cache)
+        self.digests = {pid: _paper_digest(p) for pid, p in collection.papers.items()}
+        self.states, self.new_states = self._states()
+        self._env: jinja2.Environment | None = None
+        self._pages: dict[str, Pages] = {}
+        self._shared: dict[tuple[str, str], Any] = {}
         self.summaries: dict[str, dict[str, Summary]] = {}
         self.totals: dict[str, Summary] = {}
         for code in self.languages:
+            states = self.states[code]
             per_list: dict[str, Summary] = {}
-            for list_id, rl in self.collection.lists.items():
+            for list_id, rl in collection.lists.items():
                 s = per_list[list_id] = Summary()
                 for pid in rl.paper_ids():
                     if pid in collection.papers:
                         s.papers += 1
-                        s.states[self.states[code][pid]] += 1
+                        s.states[states[pid]] += 1
             total = Summary()
-            for state in self.states[code].values():
+            for state in states.values():
                 total.papers += 1
                 total.states[state] += 1
             self.summaries[code], self.totals[code] = per_list, total
 
+    def _states(self) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+        """Each paper's state per content language: from the cache when the paper's inputs
+        are unchanged, else computed (and returned to be cached)."""
+        known = self.cache.load("paper") if self.cache else {}
+        states: dict[str, dict[str, str]] = {code: {} for code in self.languages}
+        new: dict[str, str] = {}
+        count = len(self.languages)
+        for pid, paper in self.collection.papers.items():
+            digest = self.digests[pid]
+            # the states in the order of config.languages, comma-separated
+            found = known[digest].split(",") if digest in known else []
+            if len(found) != count:
+                found = [paper_status(paper, code, self.languages).state
+                         for code in self.languages]
+                new[digest] = ",".join(found)
+            for code, state in zip(self.languages, found, strict=True):
+                states[code][pid] = state
+        return states, new
+
     def title(self, lang: str) -> str:
         code = content_lang(lang)
         text = self.config.title.get(code) or next(iter(self.config.title.values()), "")
-        if lang == "zh-Hant":
-            from ..render.i18n import hant
+        return self.texts.hant(text) if lang == "zh-Hant" else text
 
-            text = hant(text)
-        return text
+    # ---- what to render --------------------------------------------------------------
 
     def jobs(self) -> list[_Job]:
-        base = _sha(SITE_VERSION, _code_digest(), templates_digest(self.config.root / "templates"),
-                    self.languages, self.site_langs, self.config.title)
         col = self.collection
+        base = _key(SITE_VERSION, self.fingerprint,
+                    templates_digest(self.config.root / "templates"),
+                    repr(self.languages), repr(self.site_langs), repr(self.config.title))
         lists_of: dict[str, list[object]] = {}
         for list_id, rl in sorted(col.lists.items()):
             for e in rl.entries:
                 lists_of.setdefault(e.paper, []).append(
-                    [list_id, rl.title, e.rank, e.section])
+                    (list_id, rl.title, rl.lang, e.rank, e.section))
+        heads = repr([(lid, rl.title, rl.lang, rl.description)
+                      for lid, rl in sorted(col.lists.items())])
+        titles = {pid: _title_inputs(p) for pid, p in col.papers.items()}
+        # a paper page: the paper and the lists it is in (the same in every language)
+        paper_keys = {pid: _key(digest, repr(lists_of.get(pid, [])))
+                      for pid, digest in self.digests.items()}
         jobs = [_Job("assets/site.css", base, "css", ""),
                 _Job("index.html", base, "root", "")]
-        list_heads = [[lid, rl.title, rl.description] for lid, rl in sorted(col.lists.items())]
         for lang in self.site_langs:
             code = content_lang(lang)
             states = self.states[code]
-            jobs.append(_Job(f"{lang}/index.html", _sha(
-                base, lang, list_heads,
-                {k: s.as_dict() for k, s in self.summaries[code].items()},
-                self.totals[code].as_dict()), "index", lang))
-            jobs.append(_Job(list_path(lang, "all"), _sha(
-                base, lang, [[pid, _title_inputs(p), states[pid]]
-                             for pid, p in sorted(col.papers.items())]), "all", lang))
+            summaries = self.summaries[code]
+            jobs.append(_Job(f"{lang}/index.html", _key(
+                base, lang, heads, repr({k: s.as_dict() for k, s in summaries.items()}),
+                repr(self.totals[code].as_dict())), "index", lang))
+            jobs.append(_Job(list_path(lang, "all"), _key(
+                base, lang, *(f"{pid}{titles[pid]}{states[pid]}" for pid in sorted(col.papers))),
+                "all", lang))
             for list_id, rl in sorted(col.lists.items()):
-                entries = [[e.paper, e.position, e.rank, e.section,
-                            _title_inputs(col.papers[e.paper]), states[e.paper]]
-                           for e in rl.entries if e.paper in col.papers]
-                jobs.append(_Job(list_path(lang, list_id), _sha(
-                    base, lang, list_heads, entries,
-                    self.summaries[code][list_id].as_dict()), "list", lang, list_id))
-            for pid, paper in sorted(col.papers.items()):
-                jobs.append(_Job(paper_path(lang, pid), _sha(
-                    base, lang, _paper_inputs(paper), lists_of.get(pid, [])), "paper",
-                    lang, pid))
+                entries = repr([(e.paper, e.position, e.rank, e.section, titles[e.paper],
+                                 states[e.paper]) for e in rl.entries if e.paper in col.papers])
+                jobs.append(_Job(list_path(lang, list_id), _key(
+                    base, lang, heads, entries, repr(summaries[list_id].as_dict())),
+                    "list", lang, list_id))
+            lang_base = _key(base, lang)
+            for pid in sorted(col.papers):
+                jobs.append(_Job(paper_path(lang, pid), lang_base + paper_keys[pid], "paper",
+                                 lang, pid))
         return jobs
 
+    # ---- rendering -------------------------------------------------------------------
+
+    def env(self) -> jinja2.Environment:
+        if self._env is None:
+            from .pages import environment
+
+            self._env = environment(self.config.root / "templates",
+                                    self.config.build_dir / "site-jinja")
+        return self._env
+
+    def pages(self, lang: str) -> Pages:
+        if lang not in self._pages:
+            self._pages[lang] = Pages(self.collection, lang, self.languages, self.site_langs,
+                                      self.blocks, self.texts, self.states, self._shared)
+        return self._pages[lang]
+
+    def prepare(self, todo: list[_Job]) -> None:
+        """Before forking: templates compiled and block HTML loaded once, for all workers."""
+        self.blocks.preload()
+        kinds = {j.kind for j in todo}
+        names = {"css": "site/site.css", "root": "site/root.html", "paper": "site/paper.html",
+                 "list": "site/list.html", "all": "site/list.html", "index": "site/index.html"}
+        for kind in kinds:
+            self.env().get_template(names[kind])
+        # catalogs compiled, locale data and OpenCC loaded once, not in every worker
+        from ..render import i18n
+
+        for lang in self.site_langs:
+            i18n.translations(lang)
+            i18n.format_number(1, lang)
+            if lang == "zh-Hant":
+                i18n.hant("中文")
+        if "paper" in kinds and len(self.blocks.known) < len(todo) // 10:
+            # a cold cache: markdown-it and the MathML converter (~0.4 s to import) are
+            # loaded once here, not once in every worker
+            self.blocks.renderer()
+            self.blocks.html("$x$", "en")
+
     def render(self, job: _Job) -> bytes:
-        env = self.env
+        env = self.env()
         if job.kind == "css":
             return env.get_template("site/site.css").render().encode()
         if job.kind == "root":
-            langs = [{"href": f"{c}/index.html", "tag": html_lang(c),
-                      "name": LANG_NAMES.get(c, c), "title": self.title(c)}
+            langs = [View(href=f"{c}/index.html", tag=html_lang(c),
+                          name=LANG_NAMES.get(c, c), title=self.title(c))
                      for c in self.site_langs]
             return env.get_template("site/root.html").render(
                 langs=langs, title=self.title(self.site_langs[0]),
                 html_lang=html_lang(self.site_langs[0])).encode()
-        pages = self.pages[job.lang]
+        pages = self.pages(job.lang)
         code = content_lang(job.lang)
         if job.kind == "paper":
             context = pages.paper_context(self.collection.papers[job.arg])
@@ -206,19 +281,80 @@ class _Site:
         return env.get_template(template).render(**context).encode()
 
 
-_SHARED: _Site | None = None
+# ---- writing ----------------------------------------------------------------------------
 
 
-def _render_many(jobs: list[_Job]) -> list[tuple[str, bytes]]:
-    assert _SHARED is not None
-    return [(job.path, _SHARED.render(job)) for job in jobs]
+@dataclass
+class _Run:
+    """What a worker needs besides the site: where pages go and what is there now."""
+
+    site: _Site
+    out: Path
+    old: dict[str, list[str]]
+    existing: set[str]
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+@dataclass
+class _Done:
+    pages: list[tuple[str, str, bool]]  # (path, hash of bytes, written)
+    blocks: dict[str, str]
+    texts: dict[tuple[object, ...], str]
+
+
+_SHARED: _Run | None = None
+
+
+def _render_many(jobs: list[_Job]) -> _Done:
+    """Render and write (only pages whose bytes changed); in a worker or in the parent."""
+    run = _SHARED
+    assert run is not None
+    site = run.site
+    done: list[tuple[str, str, bool]] = []
+    for job in jobs:
+        data = site.render(job)
+        digest = hashlib.sha1(data).hexdigest()
+        target = run.out / job.path
+        there = job.path in run.existing
+        previous = run.old.get(job.path)
+        same = there and ((previous is not None and previous[1] == digest)
+                          or target.read_bytes() == data)
+        if not same:
+            _write(target, data, atomic=there)
+        done.append((job.path, digest, not same))
+    # what this batch added to the caches goes back to the parent (once: a worker's next
+    # batch starts afresh)
+    blocks, site.blocks.added = site.blocks.added, {}
+    texts, site.texts.added = site.texts.added, {}
+    return _Done(done, blocks, texts)
+
+
+def _write(path: Path, data: bytes, atomic: bool = True) -> None:
+    """A page replaces its old version atomically, so a reader never sees half of it. A new
+    page is written in place (creating files is slow enough here that a rename doubles the
+    cost): it has no manifest entry until the run ends, so a torn one is rendered again."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp") if atomic else path
+    try:
+        tmp.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+    if atomic:
+        os.replace(tmp, path)
+
+
+def _existing(out: Path, site_langs: Iterable[str]) -> set[str]:
+    """The files in the folders the site writes: one directory listing each, not a stat
+    per page."""
+    found: set[str] = set()
+    for rel in ("", "assets", *(f"{lang}{sub}" for lang in site_langs
+                                for sub in ("", "/lists", "/papers"))):
+        try:
+            with os.scandir(out / rel) as entries:
+                found.update(f"{rel}/{e.name}" if rel else e.name
+                             for e in entries if e.is_file())
+        except OSError:
+            pass
+    return found
 
 
 def manifest_path(config: Config, out: Path) -> Path:
@@ -237,48 +373,62 @@ def _load_manifest(path: Path) -> dict[str, list[str]]:
 
 def build_site(config: Config, collection: Collection, lang: str = "all",
                out: Path | None = None, jobs: int = 0,
-               progress: Callable[[int, int], None] | None = None) -> SiteResult:
+               progress: Callable[[int, int], None] | None = None,
+               use_cache: bool = True) -> SiteResult:
     """Render the site into `out` (default build/html/); only what changed is rendered."""
     global _SHARED
     start = time.perf_counter()
     out = (out or config.build_dir / "html").resolve()
-    site = _Site(config, collection, site_languages(config, lang))
-    todo_all = site.jobs()
-    mpath = manifest_path(config, out)
-    old = _load_manifest(mpath)
-    todo = [j for j in todo_all
-            if old.get(j.path, [None])[0] != j.key or not (out / j.path).is_file()]
-    _SHARED = site
+    site_langs = site_languages(config, lang)
+    cache = SiteCache(config.build_dir / CACHE_NAME,
+                      fingerprint(config.languages)) if use_cache else None
     try:
-        rendered = _render(todo, jobs, progress)
+        site = _Site(config, collection, site_langs, cache)
+        todo_all = site.jobs()
+        mpath = manifest_path(config, out)
+        old = _load_manifest(mpath)
+        existing = _existing(out, site_langs)
+        todo = [j for j in todo_all
+                if j.path not in existing or old.get(j.path, [None])[0] != j.key]
+        gone = [j.path for j in todo if j.path not in existing and j.path in old]
+        if gone:
+            # pages deleted since the last run: forget them before writing them in place
+            for rel in gone:
+                del old[rel]
+            _write(mpath, json.dumps({"out": str(out), "pages": old}).encode())
+        for rel in {str(Path(j.path).parent) for j in todo}:
+            (out / rel).mkdir(parents=True, exist_ok=True)
+        _SHARED = _Run(site, out, old, existing)
+        try:
+            done = _render(site, todo, jobs, progress)
+        finally:
+            _SHARED = None
+        new = {j.path: old[j.path] for j in todo_all if j.path in old}
+        keys = {j.path: j.key for j in todo}
+        written = [rel for rel, _, wrote in done.pages if wrote]
+        for rel, digest, _ in done.pages:
+            new[rel] = [keys[rel], digest]
+        # pages of papers and lists that are gone, in the languages this run built
+        produced = {j.path for j in todo_all}
+        prefixes = tuple(f"{code}/" for code in site_langs)
+        removed = 0
+        for rel in sorted(set(old) - produced):
+            if rel.startswith(prefixes):
+                (out / rel).unlink(missing_ok=True)
+                removed += 1
+            else:
+                new[rel] = old[rel]
+        if new != old:
+            mpath.parent.mkdir(parents=True, exist_ok=True)
+            _write(mpath, json.dumps({"out": str(out), "pages": new}).encode())
+        if cache is not None:
+            cache.save("block", done.blocks)
+            cache.save("text", Texts.stored(done.texts))
+            cache.save("paper", site.new_states)
     finally:
-        _SHARED = None
-    new = {j.path: old[j.path] for j in todo_all if j.path in old}
-    keys = {j.path: j.key for j in todo}
-    written: list[str] = []
-    for rel, data in rendered:
-        digest = hashlib.sha1(data).hexdigest()
-        target = out / rel
-        previous = old.get(rel)
-        same = previous is not None and previous[1] == digest and target.is_file()
-        if not same and not (target.is_file() and target.read_bytes() == data):
-            _atomic_write(target, data)
-            written.append(rel)
-        new[rel] = [keys[rel], digest]
-    # pages of papers and lists that are gone, in the languages this run built
-    produced = {j.path for j in todo_all}
-    prefixes = tuple(f"{code}/" for code in site.site_langs)
-    removed = 0
-    for rel in sorted(set(old) - produced):
-        if rel.startswith(prefixes):
-            (out / rel).unlink(missing_ok=True)
-            removed += 1
-        else:
-            new[rel] = old[rel]
-    mpath.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(mpath, json.dumps({"out": str(out), "pages": new}, sort_keys=True,
-                                    indent=0).encode())
-    return SiteResult(out, len(todo_all), len(rendered), len(written), removed,
+        if cache is not None:
+            cache.close()
+    return SiteResult(out, len(todo_all), len(done.pages), len(written), removed,
                       time.perf_counter() - start, written)
 
 
@@ -288,20 +438,40 @@ def _chunks(items: list[_Job], n: int) -> Iterable[list[_Job]]:
         yield items[i : i + size]
 
 
-def _render(todo: list[_Job], jobs: int, progress: Callable[[int, int], None] | None,
-            ) -> list[tuple[str, bytes]]:
+def _render(site: _Site, todo: list[_Job], jobs: int,
+            progress: Callable[[int, int], None] | None) -> _Done:
     workers = jobs or min(os.cpu_count() or 1, 8)
+    if not todo:
+        return _Done([], {}, {})
+    if len(todo) > 50:
+        site.blocks.preload()
     if workers <= 1 or len(todo) < _PARALLEL_FROM:
         return _render_many(todo)
-    out: list[tuple[str, bytes]] = []
-    # forked workers share the loaded collection; several chunks per worker keep them busy
+    import gc
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    site.prepare(todo)
+    # the collector would write to every object the workers inherit, copying their pages
+    gc.freeze()
+    result = _Done([], {}, {})
+    # forked workers share the loaded collection and caches; several chunks per worker keep
+    # them all busy to the end
+    # a paper's pages in every language in the same chunk: the untranslated ones show the
+    # same source blocks, rendered once per worker
+    todo = sorted(todo, key=lambda j: (j.kind == "paper", j.arg, j.lang))
     pieces = list(_chunks(todo, workers * 4))
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        for n, part in enumerate(pool.map(_render_many, pieces), 1):
-            out.extend(part)
-            if progress:
-                progress(n, len(pieces))
-    return out
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            for n, part in enumerate(pool.map(_render_many, pieces), 1):
+                result.pages.extend(part.pages)
+                result.blocks.update(part.blocks)
+                result.texts.update(part.texts)
+                if progress:
+                    progress(n, len(pieces))
+    finally:
+        gc.unfreeze()
+    return result
 
 
 def describe(result: SiteResult) -> dict[str, Any]:

@@ -1,0 +1,237 @@
+"""`build/site-cache.sqlite`: what earlier `publish html` runs computed and will not change.
+
+Three kinds of entries, all pure functions of their key:
+
+- "block": the HTML of one Markdown block, keyed by a hash of (language, text);
+- "paper": a paper's translation state per content language, keyed by a hash of the paper's
+  inputs (metadata, titles, bodies);
+- "text": interface strings, numbers and Traditional Chinese conversions (gettext, babel,
+  OpenCC), keyed by the call, so a rebuild does not compile catalogs or load OpenCC.
+
+The database carries a fingerprint of everything else a value depends on: the source of the
+modules that render blocks, decide states and pick strings, the catalogs (`locale/*.po`), the
+installed markdown-it, plugins, math, babel and OpenCC packages, the Python version and the
+project's languages. Any change empties the cache. Templates are not in it: no entry passes
+through a template (the pages that do are keyed by the templates in the site manifest).
+
+It is a cache: a missing, corrupt or foreign file is replaced, and a failed write only means
+the next run computes again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import sqlite3
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+CACHE_NAME = "site-cache.sqlite"
+SCHEMA = 1
+_PACKAGE = Path(__file__).resolve().parent.parent
+_SOURCES = ("site/build.py", "site/pages.py", "site/cache.py",
+            "render/markdown.py", "render/math.py", "render/text.py", "render/i18n.py",
+            "render/book.py", "derived.py", "status.py", "blocks.py", "model.py")
+_DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "latex2mathml", "ziamath", "babel",
+                 "opencc", "markupsafe")
+
+
+def fingerprint(languages: Iterable[str]) -> str:
+    h = hashlib.sha1(f"{SCHEMA}|{sys.version_info[:2]}|{list(languages)}".encode())
+    for name in _SOURCES:
+        path = _PACKAGE / name
+        h.update(path.read_bytes() if path.is_file() else b"-")
+    for po in sorted((_PACKAGE / "locale").rglob("*.po")):
+        h.update(po.read_bytes())
+    for module in _DEPENDENCIES:
+        # the package's __init__ (where versions live) and its mtime: an upgrade rewrites it
+        # (not the folder's: writing __pycache__ changes that)
+        spec = importlib.util.find_spec(module)
+        if spec is not None and spec.origin:
+            origin = Path(spec.origin)
+            h.update(origin.read_bytes())
+            h.update(str(origin.stat().st_mtime_ns).encode())
+    return h.hexdigest()
+
+
+def block_key(text: str, lang: str) -> str:
+    return hashlib.sha1(f"{lang}\0{text}".encode()).hexdigest()
+
+
+class SiteCache:
+    """Reads never fail (a broken database is rebuilt empty); writes are best effort."""
+
+    timeout = 5.0  # seconds to wait for another run's transaction
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        self.fingerprint = fingerprint
+        self.con: sqlite3.Connection | None = None
+        self.warnings: list[str] = []
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.con = self._connect()
+            row = self.con.execute(
+                "SELECT value FROM info WHERE name = 'fingerprint'").fetchone()
+            if row is None or row[0] != fingerprint:
+                self._reset()
+        except sqlite3.Error as exc:
+            self._broken(exc)
+        except OSError as exc:
+            self._give_up(exc)
+
+    def _broken(self, exc: sqlite3.Error) -> None:
+        """Another run holding the database: do without it this time. Anything else (not a
+        database, no tables, a torn page): start again, empty."""
+        if "locked" in str(exc) or "busy" in str(exc):
+            self._give_up(exc)
+        else:
+            self._reset()
+            self.warnings.append(f"{self.path}: rebuilt ({exc})")
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        # no fsync: a crashed run still leaves a consistent database (the journal is
+        # written), and a power cut at worst costs a rebuild
+        con.execute("PRAGMA synchronous = OFF")
+        return con
+
+    def _reset(self) -> None:
+        self.close()
+        try:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            con = self.con = self._connect()
+            con.executescript(
+                "CREATE TABLE info (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+                "CREATE TABLE entries (kind TEXT, key TEXT, value TEXT,"
+                " PRIMARY KEY (kind, key)) WITHOUT ROWID;")
+            con.execute("INSERT INTO info VALUES ('fingerprint', ?)", (self.fingerprint,))
+        except (OSError, sqlite3.Error) as exc:
+            self._give_up(exc)
+
+    def _give_up(self, exc: Exception) -> None:
+        self.warnings.append(f"{self.path}: cache not used ({exc})")
+        self.close()
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+    def load(self, kind: str, keys: Iterable[str] | None = None) -> dict[str, str]:
+        """Entries of one kind: all of them, or those of `keys` that exist."""
+        if self.con is None:
+            return {}
+        try:
+            if keys is None:
+                rows = self.con.execute("SELECT key, value FROM entries WHERE kind = ?",
+                                        (kind,)).fetchall()
+            else:
+                query = "SELECT key, value FROM entries WHERE kind = ? AND key = ?"
+                rows = [row for key in keys
+                        for row in self.con.execute(query, (kind, key)).fetchall()]
+            return {k: v for k, v in rows if isinstance(k, str) and isinstance(v, str)}
+        except sqlite3.Error as exc:
+            self._broken(exc)
+            return {}
+
+    def save(self, kind: str, items: dict[str, str]) -> None:
+        if self.con is None or not items:
+            return
+        try:
+            with self.con:
+                self.con.execute("BEGIN IMMEDIATE")
+                self.con.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                                     [(kind, k, v) for k, v in items.items()])
+        except sqlite3.Error as exc:
+            self.warnings.append(f"{self.path}: not updated ({exc})")
+
+
+class Texts:
+    """i18n calls, remembered across runs: a call is only made when its result is unknown.
+
+    The functions and catalogs behind them are in the cache's fingerprint."""
+
+    def __init__(self, stored: dict[str, str]) -> None:
+        self.known: dict[tuple[object, ...], str] = {}
+        for key, value in stored.items():
+            try:
+                self.known[tuple(json.loads(key))] = value
+            except (ValueError, TypeError):
+                continue
+        self.added: dict[tuple[object, ...], str] = {}
+
+    def _get(self, *call: object) -> str:
+        value = self.known.get(call)
+        if value is None:
+            from ..render import i18n
+
+            name, *args = call
+            value = self.known[call] = self.added[call] = getattr(i18n, str(name))(*args)
+        return value
+
+    @staticmethod
+    def stored(added: dict[tuple[object, ...], str]) -> dict[str, str]:
+        """Entries as the cache keeps them."""
+        return {json.dumps(list(k), ensure_ascii=False): v for k, v in added.items()}
+
+    def gettext(self, lang: str, message: str) -> str:
+        return self._get("gettext", lang, message)
+
+    def ngettext(self, lang: str, singular: str, plural: str, n: int) -> str:
+        return self._get("ngettext", lang, singular, plural, n)
+
+    def format_number(self, n: int, lang: str) -> str:
+        return self._get("format_number", n, lang)
+
+    def format_count(self, n: int, lang: str) -> str:
+        return self._get("format_count", n, lang)
+
+    def hant(self, text: str) -> str:
+        return self._get("hant", text)
+
+
+class Blocks:
+    """Block HTML: from this run's memory, the plain-text fast path, the cache, or
+    markdown-it (the renderer is only built when a block needs it)."""
+
+    def __init__(self, cache: SiteCache | None, known: dict[str, str] | None = None) -> None:
+        self.cache = cache
+        self.known: dict[str, str] = known or {}  # block_key -> HTML
+        self.memo: dict[tuple[str, str], str] = {}
+        self.added: dict[str, str] = {}
+        self._markdown = None
+
+    def preload(self) -> None:
+        """Every cached block, in one query: before rendering many pages (or forking)."""
+        if self.cache is not None:
+            self.known.update(self.cache.load("block"))
+            self.cache = None
+
+    def html(self, text: str, lang: str) -> str:
+        hit = self.memo.get((text, lang))
+        if hit is not None:
+            return hit
+        from ..render.markdown import plain_block
+
+        html = plain_block(text, lang)
+        if html is None:
+            key = block_key(text, lang)
+            html = self.known.get(key)
+            if html is None and self.cache is not None:
+                html = self.cache.load("block", [key]).get(key)
+            if html is None:
+                html = self.added[key] = self.renderer().render(text, lang)
+        self.memo[(text, lang)] = html
+        return html
+
+    def renderer(self):  # -> MarkdownRenderer
+        if self._markdown is None:
+            from ..render.markdown import MarkdownRenderer
+            from ..render.math import mathml_math
+
+            self._markdown = MarkdownRenderer(mathml_math)
+        return self._markdown
