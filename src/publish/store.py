@@ -7,14 +7,10 @@ way is rolled forward by the next command, so the tree is always as it was or as
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
 import os
-import queue
 import re
-import threading
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,90 +24,12 @@ from .errors import Problem, Problems, PublishError
 from .ids import check_id
 from .model import Collection, Conflict, Entry, Meta, Paper, ReadingList, Text
 
+# Reading files lives in textfile (config needs it without YAML); callers may import it here.
+from .textfile import decode, read_many, read_text
+from .textfile import read_bytes as read_bytes
+
 # ---------------------------------------------------------------------------------------------
 # Decoding
-
-
-def decode(data: bytes, path: Path | str) -> str:
-    """UTF-8 without a byte-order mark and with LF line ends, or a precise error."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise PublishError("starts with a UTF-8 byte-order mark; save the file as UTF-8 "
-                           "without BOM", path, 1)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise PublishError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
-                           f"{exc.start}); convert the file to UTF-8", path, line) from None
-    if "\r" in text:
-        line = text.count("\n", 0, text.index("\r")) + 1
-        raise PublishError("has Windows (CRLF) or old Mac (CR) line ends; convert them to LF "
-                           "(e.g. `dos2unix FILE`)", path, line)
-    return text
-
-
-_CHUNK = 1 << 16  # under malloc's mmap threshold: a small file costs one small buffer
-
-
-def read_bytes(path: Path | str) -> bytes:
-    """The file's bytes through the os module: a third of Path.read_bytes()'s cost, which
-    counts when a tree of 200,000 papers is read."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-    try:
-        data = os.read(fd, _CHUNK)
-        if len(data) < _CHUNK:  # a regular file reads short only at its end
-            return data
-        chunks = [data]
-        while chunk := os.read(fd, _CHUNK * 16):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def _read_or_error(path: Path) -> bytes | OSError:
-    try:
-        return read_bytes(path)
-    except OSError as exc:
-        return exc
-
-
-def read_many(paths: Sequence[Path], batch: int = 256) -> Iterator[bytes | OSError]:
-    """Each file's bytes (or the OSError reading it raised), in order. A thread reads ahead:
-    open and read release the GIL, so the kernel's copying runs beside the caller's parsing
-    (a tenth of loading a large tree, measured)."""
-    if len(paths) < 4 * batch:
-        yield from map(_read_or_error, paths)
-        return
-    ahead: queue.Queue[list[bytes | OSError] | None] = queue.Queue(maxsize=8)
-    stop = threading.Event()
-
-    def reader() -> None:
-        for i in range(0, len(paths), batch):
-            if stop.is_set():
-                return
-            ahead.put([_read_or_error(p) for p in paths[i:i + batch]])
-        ahead.put(None)
-
-    thread = threading.Thread(target=reader, name="publish-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while (chunk := ahead.get()) is not None:
-            yield from chunk
-    finally:  # the caller stopped early: let the reader see it, not block on a full queue
-        stop.set()
-        while thread.is_alive():
-            with contextlib.suppress(queue.Empty):
-                ahead.get(timeout=0.05)
-        thread.join()
-
-
-def read_text(path: Path) -> str:
-    try:
-        data = read_bytes(path)
-    except OSError as exc:
-        raise PublishError(f"cannot read: {exc.strerror}", path) from None
-    return decode(data, path)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,12 +13,11 @@ from datetime import date
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_compact_decimal, format_decimal
-from babel.support import NullTranslations, Translations
+if TYPE_CHECKING:
+    from babel.support import NullTranslations
+# babel itself is imported where it is used: a rebuild of one page seldom needs it.
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "publish"
@@ -58,6 +57,10 @@ def hant(text: str) -> str:
 @cache
 def translations(lang: str) -> NullTranslations:
     """The catalog for a booklet language, compiled in memory."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import NullTranslations, Translations
+
     source = content_lang(lang)
     path = LOCALE_DIR / source / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not path.is_file():
@@ -86,6 +89,8 @@ def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
 
 def format_count(n: int, lang: str) -> str:
     """Citations and other large counts: `53,520` in English, `5.4万` in Chinese."""
+    from babel.numbers import format_compact_decimal, format_decimal
+
     locale = _BABEL_LOCALE.get(lang, "en")
     if lang.startswith("zh") and n >= 10_000:
         return format_compact_decimal(n, locale=locale, fraction_digits=1)
@@ -93,9 +98,13 @@ def format_count(n: int, lang: str) -> str:
 
 
 def format_number(n: int, lang: str) -> str:
+    from babel.numbers import format_decimal
+
     return format_decimal(n, locale=_BABEL_LOCALE.get(lang, "en"))
 
 
 def format_day(day: date, lang: str) -> str:
     """`November 23, 2026` / `2026年11月23日`."""
+    from babel.dates import format_date
+
     return format_date(day, format="long", locale=_BABEL_LOCALE.get(lang, "en"))
