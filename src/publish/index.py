@@ -55,7 +55,7 @@ INDEX_NAME = "index.sqlite"
 RACY_NS = 2_000_000_000  # coarser than any file system's timestamp tick
 SHARDS = 64
 # What decides what a file means, and what the cache holds: any change rebuilds the cache.
-_SOURCES = ("index.py", "status_cache.py", "blocks.py", "store.py",
+_SOURCES = ("index.py", "status_cache.py", "blocks.py", "store.py", "textfile.py",
             "frontmatter.py", "status.py", "status_report.py", "model.py", "ids.py", "errors.py")
 _DEPENDENCIES = ("markdown_it", "yaml")
 _KEY = struct.Struct("<qqqQ")  # size, mtime_ns, ctime_ns, inode
