@@ -186,7 +186,8 @@ def make_fixture(root: Path) -> None:
     (root / "content" / "zh").mkdir(parents=True, exist_ok=True)
     (root / "content" / "lists").mkdir(parents=True, exist_ok=True)
     (root / "content" / "en" / "math-paper.md").write_text(
-        "---\ntitle: A Paper With Math\nauthors:\n  - Ada Lovelace\nyear: 2024\n"
+        "---\ntitle: 'A Paper With Math in \\(O(n^2)\\) Time'\n"
+        "authors:\n  - Ada Lovelace\nyear: 2024\n"
         "citations: 53520\narxiv: '2401.00001'\nlists:\n  - fixture\n---\n\n"
         + "\n\n".join(MATH_EN) + "\n", "utf-8")
     old = "This paragraph was edited long ago."
@@ -232,6 +233,9 @@ def fixture_en(fixture_root: Path) -> tuple[Path, str]:
 def test_math_is_drawn_and_a_broken_formula_shows_its_tex(fixture_en: tuple[Path, str]) -> None:
     pdf, _ = fixture_en
     text = text_of(pdf)
+    # a title's formula is plain text in the heading, the contents and the bookmarks
+    assert "A Paper With Math in O(n²) Time" in text and "\\(O" not in text
+    assert any("O(n²)" in title for _, title in outline(pdf))
     assert "The loss is" in text and "in closed form" in text
     assert "sqrt" not in text and "partial" not in text  # drawn, not printed as TeX
     assert "\\frac{a}{" in text  # the broken one, as its source

@@ -24,6 +24,7 @@ from .fonts import Coverage
 from .i18n import N_, format_count, gettext, html_lang, ngettext
 from .markdown import MarkdownRenderer, cjk_latin_space
 from .text import Shown, bilingual_pairs, shown_blocks
+from .titles import plain_title
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MAX_AUTHORS = 10
@@ -211,6 +212,13 @@ class Renderer:
         return self._titles(paper)[0]
 
     def _titles(self, paper: Paper) -> tuple[Label, Label | None]:
+        title, original_title = self._raw_titles(paper)
+        # Headings, the contents and the PDF outline cannot typeset a formula: plain text.
+        return (Label(plain_title(title.text), title.lang),
+                Label(plain_title(original_title.text), original_title.lang)
+                if original_title else None)
+
+    def _raw_titles(self, paper: Paper) -> tuple[Label, Label | None]:
         lang = ui_lang(self.options.lang)
         original = Label(paper.meta.title, "en")
         if lang.startswith("zh") or self.options.lang == "bilingual":
