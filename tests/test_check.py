@@ -389,3 +389,14 @@ def test_help_lists_every_check_with_an_example(project: Path):
     assert result.exit_code == 0 and "Example:" in result.output
     for name in CHECKS:
         assert f"  {name} " in result.output
+
+
+def test_traditional_scale_characters_are_read_as_numbers():
+    from decimal import Decimal
+
+    from publish.check.numerals import numbers, spelled_numbers
+
+    found = numbers("參數 700億，資料 3.5萬 條")
+    assert found[Decimal("7E+10")] == ("700億", 3)  # as written, where written
+    assert Decimal("35000") in found
+    assert Decimal(2) in spelled_numbers("兩個模型")

@@ -19,16 +19,10 @@ from . import CheckReport, run_checks
 from .files import Options, Term
 from .findings import CHECKS, ERROR, Finding
 
-# The number reader knows the Simplified scale characters only (700亿); the converted text
-# has their Traditional forms (700億), which it would read as a bare 700. One character for
-# one, so every offset and line still points into the text.
-_SCALES = str.maketrans("億萬兩", "亿万两")
-_SHOWN = str.maketrans("亿万两", "億萬兩")  # and back, in what a message quotes
-
 
 def for_checks(d: Derived, text: str) -> str:
-    """`text` converted as the edition shows it, its number words as the checks read them."""
-    return d.convert(text).translate(_SCALES)
+    """`text` converted as the edition shows it (the number reader knows 億 and 萬)."""
+    return d.convert(text)
 
 
 def _terms(d: Derived, terms: Sequence[Term]) -> list[Term]:
@@ -60,8 +54,8 @@ def check_derived(collection: Collection, languages: Sequence[str], root: Path, 
                             usual or None)
     else:  # --check conversion alone
         report = CheckReport(papers=len(ids))
-    report.findings = [replace(f, lang=d.lang, message=f.message.translate(_SHOWN))
-                       if f.lang == d.source else f for f in report.findings]
+    report.findings = [replace(f, lang=d.lang) if f.lang == d.source else f
+                       for f in report.findings]
     if not wanted or "conversion" in wanted:
         for pid in ids:
             text = collection.papers[pid].texts.get(d.source)

@@ -29,15 +29,21 @@ _EN_NUMERAL_WORDS = {*_EN_WORDS, "thousand", "million", "billion", "trillion"}
 _WORD_RE = re.compile(r"[A-Za-z]+")
 
 
+# Traditional Chinese writes the scales and "two" as 萬 億 兩: read as 万 亿 两, one character
+# for one, so every offset still points into the text as written.
+_TRADITIONAL = str.maketrans("萬億兩", "万亿两")
+
+
 def numbers(plain: str) -> dict[Decimal, tuple[str, int]]:
     """Numbers written in digits: value -> (as written, offset) of the first occurrence."""
     out: dict[Decimal, tuple[str, int]] = {}
-    for m in _NUMBER_RE.finditer(plain):
+    for m in _NUMBER_RE.finditer(plain.translate(_TRADITIONAL)):
         scale = _SCALES.get(m.group("scale") or "", 1)
         for name in ("a", "b"):
             if m.group(name):
                 value = Decimal(m.group(name).replace(",", "")) * scale
-                out.setdefault(value.normalize(), (m.group().strip(), m.start()))
+                out.setdefault(value.normalize(),
+                               (plain[m.start():m.end()].strip(), m.start()))
     return out
 
 
@@ -73,7 +79,8 @@ def _en_numeral(words: str) -> int:
 def spelled_numbers(plain: str) -> set[Decimal]:
     """Numbers in words (三, 七十亿, two, seven billion): they may stand for a source's digits,
     but are never demanded — "一种" is "a kind", not the number one."""
-    out = {Decimal(_zh_numeral(m.group())) for m in _ZH_NUMERAL_RE.finditer(plain)}
+    out = {Decimal(_zh_numeral(m.group()))
+           for m in _ZH_NUMERAL_RE.finditer(plain.translate(_TRADITIONAL))}
     run: list[str] = []  # consecutive number words: "seven billion", "twenty-five"
     end = -1
     for m in _WORD_RE.finditer(plain):
