@@ -319,6 +319,7 @@ def parse_list_file(path: Path, content: str, problems: Problems,
         return rl
     lines = _entry_lines(content)
     seen: dict[str, int] = {}
+    days: dict[str, date] = {}  # a list has few distinct dates: parse each once
     for i, raw in enumerate(raw_entries):
         line = lines[i] if i < len(lines) else _key_line(content, "entries", 1)
         if not isinstance(raw, dict) or not isinstance(raw.get("paper"), str):
@@ -335,11 +336,14 @@ def parse_list_file(path: Path, content: str, problems: Problems,
             continue
         seen[pid] = line
         position = _as_int(raw.get("position"))
-        try:
-            added = date.fromisoformat(str(raw.get("added", "")))
-        except ValueError:
-            problems.add(f"entry {pid!r}: 'added' must be a date YYYY-MM-DD", path, line)
-            continue
+        day = str(raw.get("added", ""))
+        added = days.get(day)
+        if added is None:
+            try:
+                added = days[day] = date.fromisoformat(day)
+            except ValueError:
+                problems.add(f"entry {pid!r}: 'added' must be a date YYYY-MM-DD", path, line)
+                continue
         if position is None or position < 1:
             problems.add(f"entry {pid!r}: 'position' must be a number from 1", path, line)
             continue
