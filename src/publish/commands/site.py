@@ -39,9 +39,13 @@ def html(ctx: click.Context, lang: str, out: Path | None, jobs: int, fmt: str) -
 
     from ..index import load_collection
     from ..site.build import build_site, describe
+    from ..site.cache import CACHE_NAME
 
     config = project_config(ctx)
-    result = build_site(config, load_collection(config), lang, out, jobs)
+    # With a site cache, a run renders few pages: blocks are split when a page needs them,
+    # not made for every file (a cold build needs them all, from the index)
+    warm = (config.build_dir / CACHE_NAME).is_file()
+    result = build_site(config, load_collection(config, blocks=not warm), lang, out, jobs)
     if fmt == "json":
         click.echo(json.dumps(describe(result)))
     else:

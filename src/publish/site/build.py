@@ -95,11 +95,13 @@ def templates_digest(project_templates: Path) -> str:
 
 
 def _paper_digest(paper: Paper) -> str:
-    """Everything of a paper a page of it can show."""
-    parts = [paper.id, paper.source_lang, repr(paper.meta)]
+    """Everything of a paper a page of it can show. (The repr of Meta's __dict__, not of
+    Meta: the same fields in the same order, without a dataclass __repr__ per paper.)"""
+    h = hashlib.sha1(f"{paper.id}\0{paper.source_lang}\0{paper.meta.__dict__!r}".encode())
     for code, text in sorted(paper.texts.items()):
-        parts += [code, repr(text.local_title), text.body]
-    return _key(*parts)
+        h.update(f"\0{code}\0{text.local_title!r}\0".encode())
+        h.update(text.body.encode())
+    return h.hexdigest()
 
 
 def _title_inputs(paper: Paper) -> str:
@@ -176,35 +178,42 @@ class _Site:
         base = _key(SITE_VERSION, self.fingerprint,
                     templates_digest(self.config.root / "templates"),
                     repr(self.languages), repr(self.site_langs), repr(self.config.title))
-        lists_of: dict[str, list[object]] = {}
+        lists_of: dict[str, list[str]] = {}
         for list_id, rl in sorted(col.lists.items()):
+            head = repr((list_id, rl.title, rl.lang))  # once per list, not per entry
             for e in rl.entries:
-                lists_of.setdefault(e.paper, []).append(
-                    (list_id, rl.title, rl.lang, e.rank, e.section))
+                lists_of.setdefault(e.paper, []).append(f"{head}{e.rank!r}{e.section!r}")
         heads = repr([(lid, rl.title, rl.lang, rl.description)
                       for lid, rl in sorted(col.lists.items())])
         titles = {pid: _title_inputs(p) for pid, p in col.papers.items()}
         # a paper page: the paper and the lists it is in (the same in every language)
-        paper_keys = {pid: _key(digest, repr(lists_of.get(pid, [])))
+        paper_keys = {pid: _key(digest, *lists_of.get(pid, ()))
                       for pid, digest in self.digests.items()}
         jobs = [_Job("assets/site.css", base, "css", ""),
                 _Job("index.html", base, "root", "")]
+        # what the index and list pages show, per content language (zh-Hant shares zh's)
+        per_code: dict[str, tuple[str, str, dict[str, str]]] = {}
+        pids = sorted(col.papers)
         for lang in self.site_langs:
             code = content_lang(lang)
-            states = self.states[code]
-            summaries = self.summaries[code]
-            jobs.append(_Job(f"{lang}/index.html", _key(
-                base, lang, heads, repr({k: s.as_dict() for k, s in summaries.items()}),
-                repr(self.totals[code].as_dict())), "index", lang))
-            jobs.append(_Job(list_path(lang, "all"), _key(
-                base, lang, *(f"{pid}{titles[pid]}{states[pid]}" for pid in sorted(col.papers))),
-                "all", lang))
-            for list_id, rl in sorted(col.lists.items()):
-                entries = repr([(e.paper, e.position, e.rank, e.section, titles[e.paper],
-                                 states[e.paper]) for e in rl.entries if e.paper in col.papers])
-                jobs.append(_Job(list_path(lang, list_id), _key(
-                    base, lang, heads, entries, repr(summaries[list_id].as_dict())),
-                    "list", lang, list_id))
+            if code not in per_code:
+                states = self.states[code]
+                summaries = self.summaries[code]
+                index = "\0".join((heads, repr({k: s.as_dict() for k, s in summaries.items()}),
+                                   repr(self.totals[code].as_dict())))
+                every = "\0".join([f"{pid}{titles[pid]}{states[pid]}" for pid in pids])
+                lists = {list_id: "\0".join((heads, repr(
+                    [(e.paper, e.position, e.rank, e.section, titles[e.paper], states[e.paper])
+                     for e in rl.entries if e.paper in col.papers]),
+                    repr(summaries[list_id].as_dict())))
+                    for list_id, rl in sorted(col.lists.items())}
+                per_code[code] = (index, every, lists)
+            index, every, lists = per_code[code]
+            jobs.append(_Job(f"{lang}/index.html", _key(base, lang, index), "index", lang))
+            jobs.append(_Job(list_path(lang, "all"), _key(base, lang, every), "all", lang))
+            for list_id, inputs in lists.items():
+                jobs.append(_Job(list_path(lang, list_id), _key(base, lang, inputs),
+                                 "list", lang, list_id))
             lang_base = _key(base, lang)
             for pid in sorted(col.papers):
                 jobs.append(_Job(paper_path(lang, pid), lang_base + paper_keys[pid], "paper",
@@ -328,16 +337,30 @@ def _render_many(jobs: list[_Job]) -> _Done:
     return _Done(done, blocks, texts)
 
 
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_fd(path: str, data: bytes, flags: int) -> None:
+    """os.open/os.write: no buffered file object (its fstat, isatty ioctl and lseek)."""
+    fd = os.open(path, flags, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 def _write(path: Path, data: bytes, atomic: bool = True) -> None:
     """A page replaces its old version atomically, so a reader never sees half of it. A new
     page is written in place (creating files is slow enough here that a rename doubles the
     cost): it has no manifest entry until the run ends, so a torn one is rendered again."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp") if atomic else path
     try:
-        tmp.write_bytes(data)
+        _write_fd(str(tmp), data, _NEW)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
+        _write_fd(str(tmp), data, _NEW)
     if atomic:
         os.replace(tmp, path)
 
