@@ -75,6 +75,14 @@ def test_pages_exist_for_every_language_list_and_paper(site: Path) -> None:
         assert not re.search(r'(src|href)="(https?:)?//[^"]*"[^>]*rel="stylesheet"', text)
 
 
+def test_a_title_with_a_formula_reads_as_text(site: Path) -> None:
+    page = _html(site, "en/papers/self-attention-does-not-need-o-n-2-memory.html")
+    assert "<title>Self-attention Does Not Need O(n²) Memory" in page
+    assert "\\(O(n^2)\\)" not in page
+    listing = _html(site, "en/lists/papers-list.html")
+    assert "Self-attention Does Not Need O(n²) Memory" in listing
+
+
 def test_list_pages_keep_the_list_structure(site: Path) -> None:
     ranked = _html(site, "en/lists/best-ai-2015-now.html")
     assert '<span class="rank">#1</span>' in ranked

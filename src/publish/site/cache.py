@@ -33,7 +33,8 @@ SCHEMA = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
 _SOURCES = ("site/build.py", "site/pages.py", "site/cache.py",
             "render/markdown.py", "render/math.py", "render/text.py", "render/i18n.py",
-            "render/book.py", "derived.py", "status.py", "blocks.py", "model.py")
+            "render/book.py", "render/titles.py", "derived.py", "status.py", "blocks.py",
+            "model.py")
 _DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "latex2mathml", "ziamath", "babel",
                  "opencc", "markupsafe")
 

@@ -101,15 +101,18 @@ def arxiv_search(paper: Paper) -> str | None:
 
 def titles(paper: Paper, lang: str, to_hant: Callable[[str], str] = hant,
            ) -> tuple[Label, Label | None]:
-    """The title in `lang` and, when it differs, the title as published."""
-    original = Label(paper.meta.title, "en")
+    """The title in `lang` and, when it differs, the title as published; a formula in a title
+    is plain text (render.titles), as in <title>, links, e-mail subjects and feeds."""
+    from ..render.titles import plain_title
+
+    original = Label(plain_title(paper.meta.title), "en")
     code = content_lang(lang)
     text = paper.texts.get(code)
     if text and text.local_title and text.local_title != paper.meta.title:
         local = to_hant(text.local_title) if lang == "zh-Hant" else text.local_title
         if code == "zh":
             local = cjk_latin_space(local)
-        return Label(local, lang), original
+        return Label(plain_title(local), lang), original
     return original, None
 
 
