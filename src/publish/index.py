@@ -21,11 +21,8 @@ and reported, on every run.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import marshal
 import os
-import sqlite3
 import stat
 import struct
 import sys
@@ -39,6 +36,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import cachedb
 from .config import Config
 from .errors import Problem, Problems, PublishError
 from .ids import check_id
@@ -81,16 +79,9 @@ class Corrupt(Exception):
 
 
 def _fingerprint(config: Config) -> str:
-    h = hashlib.sha1(f"{SCHEMA}|{sys.version_info[:2]}|{config.languages}".encode())
     here = Path(__file__).parent
-    for name in _SOURCES:
-        path = here / name
-        h.update(path.read_bytes() if path.exists() else b"-")
-    for module in _DEPENDENCIES:  # their version strings are in these files
-        spec = importlib.util.find_spec(module)
-        if spec is not None and spec.origin:
-            h.update(Path(spec.origin).read_bytes())
-    return h.hexdigest()
+    return cachedb.fingerprint(f"{SCHEMA}|{sys.version_info[:2]}|{config.languages}",
+                               [here / name for name in _SOURCES], _DEPENDENCIES)
 
 
 def _pack(obj: object) -> bytes:
@@ -110,63 +101,16 @@ def unpack(blob: object) -> Any:
         raise Corrupt(str(exc)) from None
 
 
-class Cache:
+class Cache(cachedb.CacheDB):
     """build/index.sqlite; every read error means "rebuild", every write error "skip"."""
 
-    def __init__(self, path: Path, fingerprint: str):
-        self.path = path
-        self.fingerprint = fingerprint
-        self.warnings: list[str] = []
-        self.usable = True
-        self.con: sqlite3.Connection | None = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            con = self._db()
-            assert con is not None
-            row = con.execute("SELECT value FROM info WHERE name = 'fingerprint'").fetchone()
-            if row is None or row[0] != fingerprint:
-                self.reset()
-        except OSError as exc:
-            self._give_up(exc)
-        except Exception:  # sqlite3 on a garbage file raises more than its own errors
-            self.reset()
-
-    def _db(self) -> sqlite3.Connection | None:
-        """The connection, opened again after `close` (which a fork needs)."""
-        if self.con is None and self.usable:
-            self.con = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-            # A cache: a torn write is caught by the CRCs and the keys inside the records, and
-            # a rollback journal on disk would double every write.
-            self.con.execute("PRAGMA synchronous = OFF")
-            self.con.execute("PRAGMA journal_mode = MEMORY")
-        return self.con
-
-    def _give_up(self, exc: Exception) -> None:
-        self.warnings.append(f"{self.path}: cache not used ({exc}); reading every file")
-        self.close()
-        self.usable = False
-
-    def reset(self) -> None:
-        """Start from an empty database: deleted, corrupt or from another version."""
-        self.close()
-        try:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            con = self._db()
-            assert con is not None
-            con.execute("PRAGMA page_size = 65536")  # blobs of megabytes: fewer, larger pages
-            con.executescript(
-                "CREATE TABLE info (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
-                "CREATE TABLE blobs (kind TEXT, name TEXT, data BLOB, PRIMARY KEY (kind, name))"
-                " WITHOUT ROWID;")
-            con.execute("INSERT INTO info VALUES ('fingerprint', ?)", (self.fingerprint,))
-        except (OSError, sqlite3.Error) as exc:
-            self._give_up(exc)
-
-    def close(self) -> None:
-        if self.con is not None:
-            self.con.close()
-            self.con = None
+    TABLES = ("CREATE TABLE blobs (kind TEXT, name TEXT, data BLOB, PRIMARY KEY (kind, name))"
+              " WITHOUT ROWID;")
+    PAGE_SIZE = 65536  # blobs of megabytes: fewer, larger pages
+    # A cache: a torn write is caught by the CRCs and the keys inside the records, and a
+    # rollback journal on disk would double every write.
+    JOURNAL = "MEMORY"
+    GIVING_UP = "; reading every file"
 
     def load(self, kind: str, names: Iterable[str] | None = None) -> dict[str, Any]:
         """Blobs of one kind (all, or these names). Raises Corrupt."""

@@ -21,12 +21,13 @@ the next run computes again.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import sqlite3
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+
+from .. import cachedb
 
 CACHE_NAME = "site-cache.sqlite"
 SCHEMA = 1
@@ -40,87 +41,26 @@ _DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "latex2mathml", "ziamath", "b
 
 
 def fingerprint(languages: Iterable[str]) -> str:
-    h = hashlib.sha1(f"{SCHEMA}|{sys.version_info[:2]}|{list(languages)}".encode())
-    for name in _SOURCES:
-        path = _PACKAGE / name
-        h.update(path.read_bytes() if path.is_file() else b"-")
-    for po in sorted((_PACKAGE / "locale").rglob("*.po")):
-        h.update(po.read_bytes())
-    for module in _DEPENDENCIES:
-        # the package's __init__ (where versions live) and its mtime: an upgrade rewrites it
-        # (not the folder's: writing __pycache__ changes that)
-        spec = importlib.util.find_spec(module)
-        if spec is not None and spec.origin:
-            origin = Path(spec.origin)
-            h.update(origin.read_bytes())
-            h.update(str(origin.stat().st_mtime_ns).encode())
-    return h.hexdigest()
+    return cachedb.fingerprint(
+        f"{SCHEMA}|{sys.version_info[:2]}|{list(languages)}",
+        [*(_PACKAGE / name for name in _SOURCES), *sorted((_PACKAGE / "locale").rglob("*.po"))],
+        _DEPENDENCIES)
 
 
 def block_key(text: str, lang: str) -> str:
     return hashlib.sha1(f"{lang}\0{text}".encode()).hexdigest()
 
 
-class SiteCache:
+class SiteCache(cachedb.CacheDB):
     """Reads never fail (a broken database is rebuilt empty); writes are best effort."""
 
-    timeout = 5.0  # seconds to wait for another run's transaction
+    TABLES = ("CREATE TABLE entries (kind TEXT, key TEXT, value TEXT,"
+              " PRIMARY KEY (kind, key)) WITHOUT ROWID;")
 
-    def __init__(self, path: Path, fingerprint: str) -> None:
-        self.path = path
-        self.fingerprint = fingerprint
-        self.con: sqlite3.Connection | None = None
-        self.warnings: list[str] = []
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.con = self._connect()
-            row = self.con.execute(
-                "SELECT value FROM info WHERE name = 'fingerprint'").fetchone()
-            if row is None or row[0] != fingerprint:
-                self._reset()
-        except sqlite3.Error as exc:
-            self._broken(exc)
-        except OSError as exc:
-            self._give_up(exc)
-
-    def _broken(self, exc: sqlite3.Error) -> None:
-        """Another run holding the database: do without it this time. Anything else (not a
-        database, no tables, a torn page): start again, empty."""
-        if "locked" in str(exc) or "busy" in str(exc):
-            self._give_up(exc)
-        else:
-            self._reset()
+    def _broken(self, exc: Exception) -> None:
+        super()._broken(exc)
+        if self.usable:
             self.warnings.append(f"{self.path}: rebuilt ({exc})")
-
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-        # no fsync: a crashed run still leaves a consistent database (the journal is
-        # written), and a power cut at worst costs a rebuild
-        con.execute("PRAGMA synchronous = OFF")
-        return con
-
-    def _reset(self) -> None:
-        self.close()
-        try:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            con = self.con = self._connect()
-            con.executescript(
-                "CREATE TABLE info (name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
-                "CREATE TABLE entries (kind TEXT, key TEXT, value TEXT,"
-                " PRIMARY KEY (kind, key)) WITHOUT ROWID;")
-            con.execute("INSERT INTO info VALUES ('fingerprint', ?)", (self.fingerprint,))
-        except (OSError, sqlite3.Error) as exc:
-            self._give_up(exc)
-
-    def _give_up(self, exc: Exception) -> None:
-        self.warnings.append(f"{self.path}: cache not used ({exc})")
-        self.close()
-
-    def close(self) -> None:
-        if self.con is not None:
-            self.con.close()
-            self.con = None
 
     def load(self, kind: str, keys: Iterable[str] | None = None) -> dict[str, str]:
         """Entries of one kind: all of them, or those of `keys` that exist."""
