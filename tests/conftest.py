@@ -86,3 +86,15 @@ def collection(seeded: Path):
     from publish.store import load_collection
 
     return load_collection(load_config(seeded))
+
+
+def paper_md(title: str, *blocks: str, year: int | None = None,
+             lists: tuple[str, ...] = ("demo",)) -> str:
+    """A source-language paper file as publish writes it: front matter, then the blocks."""
+    front = f"title: {title}\n" + (f"year: {year}\n" if year else "")
+    front += "lists:\n" + "".join(f"  - {lid}\n" for lid in lists) if lists else ""
+    return f"---\n{front}---\n\n" + "\n\n".join(blocks) + "\n"
+
+
+RESNET = paper_md("Deep Residual Learning for Image Recognition",
+                  "Residual networks ease the training of deep networks.", year=2016)

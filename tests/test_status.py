@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import RESNET, paper_md, run
 
 from publish import index, status_cache
 from publish.blocks import _line_spans, _spans, block_hash, format_marker, normalise, split_blocks
@@ -24,19 +24,7 @@ from publish.store import load_collection
 ALPHA = "Alpha paragraph about attention."
 BETA = "Beta paragraph about scaling."
 GAMMA = "Gamma paragraph about data."
-EN = f"""---
-title: Attention Is All You Need
-year: 2017
-lists:
-  - demo
----
-
-{ALPHA}
-
-{BETA}
-
-{GAMMA}
-"""
+EN = paper_md("Attention Is All You Need", ALPHA, BETA, GAMMA, year=2017)
 
 
 def zh_file(*blocks: tuple[str, str, str]) -> str:
@@ -47,15 +35,6 @@ def zh_file(*blocks: tuple[str, str, str]) -> str:
 
 
 ZH = zh_file((ALPHA, "甲段。", "human"), (BETA, "乙段。", "machine"), (GAMMA, "丙段。", "human"))
-RESNET = """---
-title: Deep Residual Learning for Image Recognition
-year: 2016
-lists:
-  - demo
----
-
-Residual networks ease the training of deep networks.
-"""
 LLAMA = """---
 title: 'Llama 2: Open Foundation and Fine-Tuned Chat Models'
 lists:

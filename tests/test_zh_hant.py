@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import RESNET, paper_md, run
 
 from publish.blocks import block_hash, format_marker
 from publish.derived import conversion_losses, to_hant
@@ -19,19 +19,7 @@ EN_ONLY = "deep-residual-learning"
 ALPHA = "The model has 70B parameters and is fine-tuned on chat data."
 BETA = "Code is at https://example.org/attention and uses `train.py`."
 GAMMA = "It was released in 2017."
-EN = f"""---
-title: Attention Is All You Need
-year: 2017
-lists:
-  - demo
----
-
-{ALPHA}
-
-{BETA}
-
-{GAMMA}
-"""
+EN = paper_md("Attention Is All You Need", ALPHA, BETA, GAMMA, year=2017)
 
 
 def marker(source: str, state: str) -> str:
@@ -63,15 +51,6 @@ lists:
 ---
 
 软件的质量取决于信息的流动。
-"""
-RESNET = """---
-title: Deep Residual Learning for Image Recognition
-year: 2016
-lists:
-  - demo
----
-
-Residual networks ease the training of deep networks.
 """
 LIST = """lang: en
 title:
