@@ -177,8 +177,12 @@ def test_list_shows_papers_with_zh_text_titles_converted(demo: Path):
     rows = json.loads(ok(demo, "list", "--lang", "zh-Hant", "--format", "json").stdout)
     assert [(r["id"], r["title"]) for r in rows] == [
         (PID, "注意力就是你所需要的一切"), (ZH_ONLY, "軟體工程的資訊理論")]
-    assert rows[0]["languages"] == {"en": "original", "zh": "translated",
-                                    "zh-Hant": "translated"}
+    # the states `publish status` reports
+    states = {p["id"]: p["states"] for p in json.loads(
+        ok(demo, "status", "--format", "json").stdout)["papers"]}
+    # en misses the translation of the zh original block; zh has one machine draft
+    assert rows[0]["languages"] == {"en": "missing", "zh": "machine", "zh-Hant": "machine"}
+    assert rows[0]["languages"]["zh"] == states[PID]["zh"]
     table = ok(demo, "list", "--lang", "zh-Hant", "--list", "demo").stdout
     assert "軟體工程" in table and "软件" not in table and "zh-Hant" in table
 

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from .blocks import MARKER_START
 from .derived import derived, require, stored
 from .errors import PublishError
-from .model import Block, Collection, Paper, Text, external_link
+from .model import Block, Collection, Text, external_link
 
 
-def _text_state(paper: Paper, lang: str) -> str:
-    """A first look at one language; `publish status` gives the full picture. It looks at
-    the raw text rather than parsing blocks, so listing a large tree stays fast."""
-    text = paper.texts.get(stored(lang))
-    if text is None or not text.body.strip():
-        return "missing"
-    return "translated" if MARKER_START in text.body else "original"
-
-
-def paper_rows(collection: Collection, languages: tuple[str, ...], lang: str | None = None,
+def paper_rows(collection: Collection, languages: tuple[str, ...],
+               states: Mapping[str, Mapping[str, str]], lang: str | None = None,
                list_id: str | None = None) -> list[dict[str, Any]]:
-    """One row per paper; `languages` are the columns (a derived one, such as zh-Hant, shows
-    its source's state), `lang` keeps the papers with text in it and shows titles in it."""
+    """One row per paper; `languages` are the columns, each the paper's state in it as
+    `publish status` has it (`states`: paper id -> language -> state; a derived language,
+    such as zh-Hant, shows its source's), `lang` keeps the papers with text in it and shows
+    titles in it."""
     d = derived(lang)
     if d is not None:
         require(d.lang, [code for code in languages if not derived(code)])
@@ -44,7 +38,7 @@ def paper_rows(collection: Collection, languages: tuple[str, ...], lang: str | N
             if lang else paper.title,
             "year": paper.meta.year,
             "lists": list(paper.meta.lists),
-            "languages": {code: _text_state(paper, code) for code in languages},
+            "languages": {code: states[paper.id][stored(code)] for code in languages},
         }
         if entry is not None:
             row.update(position=entry.position, section=entry.section, rank=entry.rank,

@@ -10,8 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .imports import ImportResult
-
-STATE_STYLE = {"original": "green", "translated": "cyan", "missing": "red"}
+from .status_report import STATE_STYLE  # list speaks status's states
 
 
 def _console() -> Console:

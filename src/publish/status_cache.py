@@ -513,3 +513,15 @@ def _save_details(cache: index.Cache, fresh: dict[str, tuple], touched: set[str]
         for pid in by_shard.get(name, ()):
             shard[pid] = (records[pid][0], fresh[pid])  # None for a recent file: redone
         cache.save("detail", {name: shard})
+
+
+def paper_states(config: Config) -> dict[str, dict[str, str]]:
+    """paper id -> language -> its state, as `publish status` has it (from the cache)."""
+    tree = load_tree(config)
+    try:
+        return {pid: dict(zip(config.languages, rec[4], strict=True))
+                for pid, rec in tree.records.as_dict().items()}
+    finally:
+        if tree.cache is not None:
+            tree.cache.close()
+

@@ -91,7 +91,9 @@ def import_(ctx: click.Context, file: Path, list_id: str | None, lang: str, fmt:
 @format_option()
 @click.pass_context
 def list_(ctx: click.Context, lang: str | None, list_id: str | None, fmt: str) -> None:
-    """List the papers, or the entries of one reading list in its order.
+    """List the papers, or the entries of one reading list in its order, with each
+    language's state as `publish status` reports it (original, current, outdated, machine,
+    missing).
 
     \b
     Examples:
@@ -101,8 +103,9 @@ def list_(ctx: click.Context, lang: str | None, list_id: str | None, fmt: str) -
     """
     from ..browse import paper_rows
     from ..derived import derived, offered, require
+    from ..index import load_collection
     from ..report import print_papers
-    from ..store import load_collection
+    from ..status_cache import paper_states
 
     config = project_config(ctx)
     if derived(lang):
@@ -110,7 +113,7 @@ def list_(ctx: click.Context, lang: str | None, list_id: str | None, fmt: str) -
     # A derived language gets a column of its own only when asked for.
     shown = (*config.languages, lang) if lang in offered(config.languages) and \
         lang not in config.languages else config.languages
-    rows = paper_rows(load_collection(config), shown, lang, list_id)
+    rows = paper_rows(load_collection(config), shown, paper_states(config), lang, list_id)
     print_papers(rows, fmt, shown, list_id)
 
 
