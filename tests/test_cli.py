@@ -101,3 +101,20 @@ def test_show_one_paper_in_both_languages(seeded: Path):
     text = run(seeded, "show", pid).output
     assert "Llama 2: Open Foundation and Fine-Tuned Chat Models" in text
     assert "本篇论文" in text
+
+
+def test_a_usage_mistake_is_one_line_from_the_console_script(tmp_path: Path):
+    import subprocess
+    import sys
+
+    root = tmp_path / "p"
+    assert run(tmp_path, "init", str(root)).exit_code == 0
+    for args, says in ((["status", "--lang", "fr"], "Invalid value for '--lang'"),
+                       (["list", "--bogus"], "No such option '--bogus'"),
+                       (["nosuchverb"], "No such command 'nosuchverb'")):
+        done = subprocess.run([sys.executable, "-m", "publish.cli", "--root", str(root), *args],
+                              capture_output=True, text=True)
+        assert done.returncode == 2, done
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("publish: error: ") and says in lines[0]
+        assert "--help`)" in lines[0] and not done.stdout

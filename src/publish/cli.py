@@ -67,4 +67,22 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 
 
 def main() -> None:
-    cli(prog_name="publish")
+    """The console script: click's own handling, except that a usage mistake (an unknown
+    option, a --lang that does not exist) is one line, as every other error is."""
+    try:
+        code = cli.main(prog_name="publish", standalone_mode=False)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx is not None else "publish"
+        click.echo(f"publish: error: {exc.format_message()} (see `{where} --help`)", err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()
