@@ -61,6 +61,16 @@ def test_broken_yaml_names_file_and_line(small: Path):
     one_error(run(small, "list"), "attention-is-all-you-need.md", 4)
 
 
+def test_a_broken_file_is_the_only_one_blamed(small: Path):
+    """Its translation is fine: no second error saying the paper has no metadata file."""
+    (small / "content/zh/attention-is-all-you-need.md").write_text(
+        "---\nmeta_in: en\nlocal_title: 注意力\n---\n\n注意力机制。\n", "utf-8")
+    paper = small / "content/en/attention-is-all-you-need.md"
+    paper.write_text(PAPER.replace("year: 2017", "year: [2017"), "utf-8")
+    for verb in ("list", "status", "check", "html"):
+        one_error(run(small, verb), "content/en/attention-is-all-you-need.md", 4)
+
+
 def test_missing_required_field(small: Path):
     paper = small / "content/en/attention-is-all-you-need.md"
     paper.write_text(PAPER.replace("title: Attention Is All You Need\n", ""), "utf-8")

@@ -533,6 +533,7 @@ def load_collection(config: Config, *, use_cache: bool = True,
     fresh: dict[str, object] = {}
     file_problems: list[tuple[tuple[int, str], list[Problem]]] = []
     parsed: dict[str, dict[str, ParsedFile]] = {}
+    unreadable: set[str] = set()  # ids with a file that could not be read at all
     for lang in config.languages:
         folder = config.lang_dir(lang)
         for pid, key in sorted(found.files[lang].items()):
@@ -549,11 +550,13 @@ def load_collection(config: Config, *, use_cache: bool = True,
                     pf.text.blocks  # noqa: B018  (parsed now, while the file is hot)
             if pf is not None:
                 parsed.setdefault(pid, {})[lang] = pf
+            else:
+                unreadable.add(pid)
     paper_problems: dict[str, list[Problem]] = {}
     collection = Collection()
     for pid, by_lang in sorted(parsed.items()):
         mine: list[Problem] = []
-        paper = assemble_paper(pid, by_lang, mine)
+        paper = assemble_paper(pid, by_lang, mine, pid in unreadable)
         if mine:
             paper_problems[pid] = mine
         if paper is not None:
@@ -579,13 +582,15 @@ def load_paper(config: Config, pid: str) -> Paper | None:
 
     file_problems: list[tuple[tuple[int, str], list[Problem]]] = []
     by_lang: dict[str, ParsedFile] = {}
+    unreadable = False
     for lang in config.languages:
         if (config.lang_dir(lang) / f"{pid}.md").is_file():
             pf = parse_file(config, lang, pid, file_problems)
             if pf is not None:
                 by_lang[lang] = pf
+            unreadable |= pf is None
     paper_problems: list[Problem] = []
-    paper = assemble_paper(pid, by_lang, paper_problems)
+    paper = assemble_paper(pid, by_lang, paper_problems, unreadable)
     found = [p for _, items in file_problems for p in items] + paper_problems
     if found:
         raise PublishError.many(found)

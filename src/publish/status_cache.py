@@ -62,12 +62,14 @@ def compute_paper(config: Config, pid: str, keys: tuple, start_ns: int,
 
     out = PaperResult(pid)
     by_lang: dict[str, ParsedFile] = {}
+    unreadable = False
     for lang, key in zip(config.languages, keys, strict=True):
         if key:
             pf = index.parse_file(config, lang, pid, out.file_problems)
             if pf is not None:
                 by_lang[lang] = pf
-    paper = assemble_paper(pid, by_lang, out.paper_problems)
+            unreadable |= pf is None
+    paper = assemble_paper(pid, by_lang, out.paper_problems, unreadable)
     if paper is None:
         return out
     out.holder, out.lists = paper.source_lang, tuple(paper.meta.lists)

@@ -414,6 +414,7 @@ def _load_collection(config: Config) -> Collection:
     problems = Problems()
     parsed: dict[str, dict[str, ParsedFile]] = {}
     present: set[str] = set()  # ids with a file, parsed or not: no "unknown id" on top
+    unreadable: set[str] = set()
     for lang in config.languages:
         folder = config.lang_dir(lang)
         if not folder.is_dir():
@@ -437,12 +438,14 @@ def _load_collection(config: Config) -> Collection:
                                       config.languages)
             except PublishError as exc:
                 problems.items.extend(exc.problems)
-                continue
+                pf = None
             if pf is not None:
                 parsed.setdefault(pf.id, {})[lang] = pf
+            else:
+                unreadable.add(path.stem)
     collection = Collection()
     for pid, by_lang in sorted(parsed.items()):
-        paper = assemble_paper(pid, by_lang, problems.items)
+        paper = assemble_paper(pid, by_lang, problems.items, pid in unreadable)
         if paper is not None:
             collection.papers[pid] = paper
     if config.lists_dir.is_dir():
@@ -469,11 +472,13 @@ def _load_collection(config: Config) -> Collection:
     return collection
 
 
-def assemble_paper(pid: str, by_lang: dict[str, ParsedFile],
-                   problems: list[Problem]) -> Paper | None:
+def assemble_paper(pid: str, by_lang: dict[str, ParsedFile], problems: list[Problem],
+                   unreadable: bool = False) -> Paper | None:
     """A paper from its parsed language files: exactly one holds the metadata and the
-    others point to it. Problems are appended to `problems`."""
-    if not by_lang:
+    others point to it. Problems are appended to `problems`. `unreadable`: one of its files
+    could not be read at all — its own error says why, and nothing is said about the paper
+    (its other files would only be blamed for what the broken one holds)."""
+    if not by_lang or unreadable:
         return None
     holders = [lang for lang, pf in by_lang.items() if pf.text.meta_in is None]
     if len(holders) != 1:
