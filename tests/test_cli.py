@@ -118,3 +118,22 @@ def test_a_usage_mistake_is_one_line_from_the_console_script(tmp_path: Path):
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("publish: error: ") and says in lines[0]
         assert "--help`)" in lines[0] and not done.stdout
+
+
+def test_show_says_where_the_text_is_when_a_language_has_none(seeded: Path):
+    shown = run(seeded, "show", "mistral-7b", "--lang", "en")
+    assert shown.exit_code == 0
+    flat = " ".join(shown.output.split())
+    assert "the text is in zh" in flat and "publish translate --to en --paper mistral-7b" in flat
+    bare = run(seeded, "show", "a-b-testing-intuition-busters")
+    assert "metadata only: no text yet" in bare.output
+
+
+def test_list_keeps_ids_whole_and_states_visible_in_a_narrow_terminal(seeded: Path,
+                                                                      monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    table = run(seeded, "list", "--list", "field-25").output
+    assert "llama-open-and-efficient-foundation-language-models " in table
+    monkeypatch.setenv("COLUMNS", "80")
+    table = run(seeded, "list", "--list", "field-25").output
+    assert "original" in table and "missing" in table  # states never cut to "o…"

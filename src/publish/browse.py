@@ -102,6 +102,8 @@ def paper_record(collection: Collection, paper_id: str,
         "conflicts": [{"field": c.field, "value": c.value, "source": c.source}
                       for c in m.conflicts],
         "metadata_in": paper.source_lang,
+        # blocks per stored language, whatever --lang shows: where the text is
+        "blocks": {code: len(text.blocks) for code, text in paper.texts.items()},
         "texts": {
             code: _text_record(text, code)
             for code, text in ([(lang, paper.texts[stored(lang)])]

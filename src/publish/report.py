@@ -26,27 +26,36 @@ def print_papers(rows: list[dict[str, Any]], fmt: str, languages: tuple[str, ...
     if fmt == "json":
         _json(rows)
         return
+    console = _console()
+    longest = max((len(r["id"]) for r in rows), default=2)
+    # Ids are what `show` and `review` take: whole whenever the terminal allows it (the states
+    # come first); the title, which an id spells anyway, only when there is room beside them.
+    fixed = longest + 8 + 11 * len(languages) + (6 if list_id else 0) + (24 if list_id else 0)
+    with_title = console.width >= fixed + 24
     table = Table(title=f"{len(rows)} papers" + (f" in {list_id}" if list_id else ""),
                   title_justify="left")
     if list_id:
         table.add_column("#", justify="right")
-    table.add_column("id", overflow="fold", max_width=40)
-    table.add_column("title", overflow="fold", ratio=2)
-    table.add_column("year", justify="right")
+    room = max(20, console.width - fixed + longest)
+    table.add_column("id", overflow="fold", min_width=min(longest, room))
+    if with_title:
+        table.add_column("title", overflow="fold", ratio=2)
+    table.add_column("year", justify="right", min_width=4)
     for lang in languages:
-        table.add_column(lang)
+        table.add_column(lang, no_wrap=True, min_width=8)
     if list_id:
         table.add_column("section", overflow="fold")
     for row in rows:
         cells = [str(row["position"])] if list_id else []
-        cells += [row["id"], row["title"], str(row["year"] or "")]
+        cells += [row["id"], row["title"]] if with_title else [row["id"]]
+        cells.append(str(row["year"] or ""))
         for lang in languages:
             state = row["languages"][lang]
             cells.append(f"[{STATE_STYLE.get(state, '')}]{state}[/]")
         if list_id:
             cells.append(row.get("section") or "")
         table.add_row(*cells)
-    _console().print(table)
+    console.print(table)
 
 
 def print_paper(record: dict[str, Any], lang: str | None = None) -> None:
@@ -72,6 +81,12 @@ def print_paper(record: dict[str, Any], lang: str | None = None) -> None:
         if "derived_from" in text:
             console.print(f"  derived from {text['derived_from']} with {text['converter']}: "
                           "edit the text, at these lines, in the file above")
+        if not text["blocks"]:
+            elsewhere = {c: n for c, n in record.get("blocks", {}).items() if n and c != code}
+            hint = "; ".join(f"the text is in {c} ({n} blocks), not yet in {code}: "
+                             f"publish translate --to {code} --paper {record['id']}"
+                             for c, n in elsewhere.items()) or "metadata only: no text yet"
+            console.print(f"  ({hint})", markup=False)
         for b in text["blocks"]:
             origin = ("original" if b["translation_of"] is None
                       else f"{b['state']} translation of {b['origin']}:{b['translation_of']}")
