@@ -415,22 +415,30 @@ def _load_collection(config: Config) -> Collection:
     parsed: dict[str, dict[str, ParsedFile]] = {}
     present: set[str] = set()  # ids with a file, parsed or not: no "unknown id" on top
     unreadable: set[str] = set()
+    # Every language's files in one read-ahead, so reading never waits for a folder change;
+    # problems come out in the same order as one folder after the other.
+    folders: list[tuple[str, list[Path], list[Problem]]] = []
     for lang in config.languages:
         folder = config.lang_dir(lang)
         if not folder.is_dir():
             continue
         with os.scandir(folder) as it:
             names = sorted(e.name for e in it if e.name.endswith(".md") and e.is_file())
-        paths = []
+        paths: list[Path] = []
+        bad: list[Problem] = []
         for name in names:
             path = folder / name
             present.add(name[:-3])
             why = check_id(name[:-3])
             if why:
-                problems.add(f"bad file name: {why}", path, 1)
+                bad.append(Problem(f"bad file name: {why}", path, 1))
             else:
                 paths.append(path)
-        for path, data in zip(paths, read_many(paths), strict=True):
+        folders.append((lang, paths, bad))
+    reading = read_many([path for _, paths, _ in folders for path in paths])
+    for lang, paths, bad in folders:
+        problems.items.extend(bad)
+        for path, data in zip(paths, reading, strict=False):  # paths first: stops in time
             try:
                 if isinstance(data, OSError):
                     raise PublishError(f"cannot read: {data.strerror}", path)
