@@ -21,41 +21,55 @@ def _json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _fit(text: str, width: int) -> str:
+    """`text` padded or cut (with …) to `width` terminal cells (a CJK character takes two)."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) > width:
+        return set_cell_size(text, max(width - 1, 0)) + "…"
+    return set_cell_size(text, width)
+
+
 def print_papers(rows: list[dict[str, Any]], fmt: str, languages: tuple[str, ...],
                  list_id: str | None) -> None:
+    """A table in one write: rich's Table measures and wraps every cell, seconds for a
+    thousand papers. Ids are whole (they are what `show` and `review` take); the title, which
+    an id spells anyway, and the section get what room is left."""
+    from rich.markup import escape
+
     if fmt == "json":
         _json(rows)
         return
     console = _console()
-    longest = max((len(r["id"]) for r in rows), default=2)
-    # Ids are what `show` and `review` take: whole whenever the terminal allows it (the states
-    # come first); the title, which an id spells anyway, only when there is room beside them.
-    fixed = longest + 8 + 11 * len(languages) + (6 if list_id else 0) + (24 if list_id else 0)
-    with_title = console.width >= fixed + 24
-    table = Table(title=f"{len(rows)} papers" + (f" in {list_id}" if list_id else ""),
-                  title_justify="left")
-    if list_id:
-        table.add_column("#", justify="right")
-    room = max(20, console.width - fixed + longest)
-    table.add_column("id", overflow="fold", min_width=min(longest, room))
-    if with_title:
-        table.add_column("title", overflow="fold", ratio=2)
-    table.add_column("year", justify="right", min_width=4)
-    for lang in languages:
-        table.add_column(lang, no_wrap=True, min_width=8)
-    if list_id:
-        table.add_column("section", overflow="fold")
+    id_w = max([len(r["id"]) for r in rows] + [2])
+    pos_w = max([len(str(r.get("position", ""))) for r in rows] + [1]) if list_id else 0
+    state_w = 9
+    fixed = (pos_w + 1 if list_id else 0) + id_w + 1 + 5 + (state_w + 1) * len(languages)
+    room = console.width - fixed - 1
+    section_w = min(30, room // 3) if list_id and room >= 30 else 0
+    title_w = room - (section_w + 1 if section_w else 0)
+    title_w = title_w if title_w >= 20 else 0
+
+    def line(cells: list[tuple[str, int, str]]) -> str:
+        return " ".join((f"[{style}]{escape(_fit(text, w))}[/]" if style else
+                         escape(_fit(text, w))) if w > 0 else "" for text, w, style in cells
+                        if w > 0).rstrip()
+
+    def cols(pos: str, pid: str, title: str, year: str, states: list[str], section: str,
+             head: bool = False) -> str:
+        cells = [(pos, pos_w, "")] if list_id else []
+        cells += [(pid, id_w, ""), (title, title_w, ""), (year.rjust(4), 4, "")]
+        cells += [(st, state_w, "bold" if head else STATE_STYLE.get(st, "")) for st in states]
+        cells.append((section, section_w, ""))
+        return line(cells)
+
+    out = [f"{len(rows)} papers" + (f" in {list_id}" if list_id else ""),
+           f"[bold]{cols('#', 'id', 'title', 'year', list(languages), 'section')}[/]"]
     for row in rows:
-        cells = [str(row["position"])] if list_id else []
-        cells += [row["id"], row["title"]] if with_title else [row["id"]]
-        cells.append(str(row["year"] or ""))
-        for lang in languages:
-            state = row["languages"][lang]
-            cells.append(f"[{STATE_STYLE.get(state, '')}]{state}[/]")
-        if list_id:
-            cells.append(row.get("section") or "")
-        table.add_row(*cells)
-    console.print(table)
+        out.append(cols(str(row.get("position", "")), row["id"], row["title"],
+                        str(row["year"] or ""), [row["languages"][c] for c in languages],
+                        row.get("section") or ""))
+    console.print("\n".join(out), soft_wrap=True)
 
 
 def print_paper(record: dict[str, Any], lang: str | None = None) -> None:
