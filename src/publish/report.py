@@ -48,7 +48,7 @@ def print_papers(rows: list[dict[str, Any]], fmt: str, languages: tuple[str, ...
     room = console.width - fixed - 1
     section_w = min(30, room // 3) if list_id and room >= 30 else 0
     title_w = room - (section_w + 1 if section_w else 0)
-    title_w = title_w if title_w >= 20 else 0
+    title_w = title_w if title_w >= 12 else 0
 
     def line(cells: list[tuple[str, int, str]]) -> str:
         return " ".join((f"[{style}]{escape(_fit(text, w))}[/]" if style else
