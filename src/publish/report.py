@@ -21,21 +21,11 @@ def _json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _fit(text: str, width: int) -> str:
-    """`text` padded or cut (with …) to `width` terminal cells (a CJK character takes two)."""
-    from rich.cells import cell_len, set_cell_size
-
-    if cell_len(text) > width:
-        return set_cell_size(text, max(width - 1, 0)) + "…"
-    return set_cell_size(text, width)
-
-
 def print_papers(rows: list[dict[str, Any]], fmt: str, languages: tuple[str, ...],
                  list_id: str | None) -> None:
-    """A table in one write: rich's Table measures and wraps every cell, seconds for a
-    thousand papers. Ids are whole (they are what `show` and `review` take); the title, which
-    an id spells anyway, and the section get what room is left."""
-    from rich.markup import escape
+    """Ids are whole (they are what `show` and `review` take); the title, which an id spells
+    anyway, and the section get what room is left."""
+    from .termtable import render
 
     if fmt == "json":
         _json(rows)
@@ -49,27 +39,15 @@ def print_papers(rows: list[dict[str, Any]], fmt: str, languages: tuple[str, ...
     section_w = min(30, room // 3) if list_id and room >= 30 else 0
     title_w = room - (section_w + 1 if section_w else 0)
     title_w = title_w if title_w >= 12 else 0
-
-    def line(cells: list[tuple[str, int, str]]) -> str:
-        return " ".join((f"[{style}]{escape(_fit(text, w))}[/]" if style else
-                         escape(_fit(text, w))) if w > 0 else "" for text, w, style in cells
-                        if w > 0).rstrip()
-
-    def cols(pos: str, pid: str, title: str, year: str, states: list[str], section: str,
-             head: bool = False) -> str:
-        cells = [(pos, pos_w, "")] if list_id else []
-        cells += [(pid, id_w, ""), (title, title_w, ""), (year.rjust(4), 4, "")]
-        cells += [(st, state_w, "bold" if head else STATE_STYLE.get(st, "")) for st in states]
-        cells.append((section, section_w, ""))
-        return line(cells)
-
-    out = [f"{len(rows)} papers" + (f" in {list_id}" if list_id else ""),
-           f"[bold]{cols('#', 'id', 'title', 'year', list(languages), 'section')}[/]"]
-    for row in rows:
-        out.append(cols(str(row.get("position", "")), row["id"], row["title"],
-                        str(row["year"] or ""), [row["languages"][c] for c in languages],
-                        row.get("section") or ""))
-    console.print("\n".join(out), soft_wrap=True)
+    widths = [pos_w, id_w, title_w, 4, *([state_w] * len(languages)), section_w]
+    header = ["#", "id", "title", "year", *languages, "section"]
+    body = ([(str(r.get("position", "")), ""), (r["id"], ""), (r["title"], ""),
+             (str(r["year"] or ""), ""),
+             *((r["languages"][c], STATE_STYLE.get(r["languages"][c], "")) for c in languages),
+             (r.get("section") or "", "")] for r in rows)
+    title = f"{len(rows)} papers" + (f" in {list_id}" if list_id else "")
+    console.print(title + "\n" + render(widths, header, body, right=[True, False, False, True]),
+                  soft_wrap=True)
 
 
 def print_paper(record: dict[str, Any], lang: str | None = None) -> None:
