@@ -176,6 +176,17 @@ MATH_EN = [
 ]
 
 
+# An ordered list, one block per item: each must keep the number it has in the source.
+LIST_EN = [
+    "The model has three parts:",
+    "1. An image encoder embeds the picture once.",
+    "2. A prompt encoder embeds points and boxes.",
+    "3. A mask decoder predicts the masks.",
+]
+LIST_ZH = ["模型分三部分：", "1. 图像编码器对图片做一次嵌入。", "2. 提示编码器嵌入点和框。",
+           "3. 掩码解码器预测掩码。"]
+
+
 def _marker(src: str, state: str) -> str:
     return (f"<!-- translation from=en src={block_hash(src)} state={state} by=t "
             "at=2026-11-23 -->")
@@ -196,6 +207,14 @@ def make_fixture(root: Path) -> None:
         f"{_marker(MATH_EN[2], 'human')}\n这一段有经过审校的译文，软件与数据集。\n\n"
         f"{_marker(MATH_EN[3], 'machine')}\n这一段是机器翻译的草稿。\n\n"
         f"{_marker(old, 'human')}\n这一段的原文后来改过了。\n", "utf-8")
+    (root / "content" / "en" / "list-paper.md").write_text(
+        "---\ntitle: A Paper With a Numbered List\nyear: 2023\nlists:\n  - fixture\n---\n\n"
+        + LIST_EN[0] + "\n\n" + "\n".join(LIST_EN[1:]) + "\n", "utf-8")
+    (root / "content" / "zh" / "list-paper.md").write_text(
+        "---\nmeta_in: en\nlocal_title: 带编号列表的论文\n---\n\n"
+        + "\n\n".join(f"{_marker(en, 'human')}\n{zh}"
+                      for en, zh in zip(LIST_EN, LIST_ZH, strict=True))
+        + "\n", "utf-8")
     (root / "content" / "en" / "evil-paper.md").write_text(
         "---\ntitle: An Evil Paper\nyear: 2024\nlists:\n  - fixture\n---\n\n"
         '<img src="file:///etc/passwd">\n\n'
@@ -207,7 +226,8 @@ def make_fixture(root: Path) -> None:
     (root / "content" / "lists" / "fixture.yaml").write_text(
         "lang: en\ntitle:\n  en: Fixture List\n  zh: 测试清单\nentries:\n"
         "  - paper: math-paper\n    position: 1\n    added: 2026-11-23\n"
-        "  - paper: evil-paper\n    position: 2\n    added: 2026-11-23\n", "utf-8")
+        "  - paper: evil-paper\n    position: 2\n    added: 2026-11-23\n"
+        "  - paper: list-paper\n    position: 3\n    added: 2026-11-23\n", "utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -318,6 +338,38 @@ def test_bilingual_puts_each_block_in_both_languages(fixture_root: Path) -> None
     assert en < zh < nxt  # English, then its Chinese, then the next block
     width = PdfReader(pdf).pages[0].mediabox.width
     assert round(float(width)) == 595  # A4
+
+
+def _numbers(text: str, starts: list[str]) -> list[str]:
+    """The list number printed before each text that starts an item, in that order."""
+    found = []
+    for words in starts:
+        m = re.search(rf"(\S+)\s*{re.escape(words)}", text)
+        assert m, (words, text)
+        found.append(m.group(1))
+    return found
+
+
+def _starts(items: list[str]) -> list[str]:
+    return [item.split(" ", 1)[1][:6] for item in items]  # without the source's "1. "
+
+
+def test_ordered_list_items_keep_their_numbers(fixture_root: Path,
+                                               fixture_en: tuple[Path, str]) -> None:
+    # Each item is a block of its own, rendered alone: "1. 1. 1." before the fix.
+    assert _numbers(text_of(fixture_en[0]), _starts(LIST_EN[1:])) == ["1.", "2.", "3."]
+    hant = ["影像編碼", "提示編碼", "掩碼解碼"]  # OpenCC s2twp: 图像 → 影像
+    for lang, starts in (("zh", _starts(LIST_ZH[1:])), ("zh-Hant", hant)):
+        text = text_of(build(fixture_root, "--lang", lang, "--list", "fixture"))
+        assert _numbers(text, starts) == ["1.", "2.", "3."], lang
+    bilingual = text_of(build(fixture_root, "--lang", "bilingual", "--list", "fixture",
+                              "--paper-size", "A4"))
+    assert _numbers(bilingual, _starts(LIST_EN[1:])) == ["1.", "2.", "3."]
+    assert _numbers(bilingual, _starts(LIST_ZH[1:])) == ["1.", "2.", "3."]
+    # each item, then its translation, then the next item
+    pairs = zip(_starts(LIST_EN[1:]), _starts(LIST_ZH[1:]), strict=True)
+    order = [bilingual.index(start) for pair in pairs for start in pair]
+    assert order == sorted(order)
 
 
 def test_a_character_no_font_has_is_an_error_naming_the_paper(fixture_root: Path,

@@ -94,7 +94,7 @@ class Renderer:
         self.collection = collection
         self.subtitle = subtitle  # the cover's second title (bilingual: the Chinese one)
         self.options = options
-        self.markdown = MarkdownRenderer()
+        self.markdown = MarkdownRenderer(list_counters=True)
         self.coverage = coverage
         self.env = environment(project_templates)
         self.env.globals.update(self._globals())

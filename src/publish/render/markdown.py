@@ -96,14 +96,21 @@ def _display_bracket_math(state: StateInline, silent: bool) -> bool:
 
 
 class MarkdownRenderer:
-    """Renders blocks; one instance per math renderer and language convention."""
+    """Renders blocks; one instance per math renderer and language convention.
 
-    def __init__(self, math: MathRenderer = svg_math) -> None:
+    `list_counters`: an ordered list that does not start at 1 also gets an inline
+    `counter-reset`, for WeasyPrint, which ignores `<ol start>`. Every list item is a block
+    of its own (`publish.blocks`), so without it the PDF numbers every item 1. Browsers honour
+    `start`, and the site's Content-Security-Policy forbids inline styles: off for the site.
+    """
+
+    def __init__(self, math: MathRenderer = svg_math, list_counters: bool = False) -> None:
         from markdown_it import MarkdownIt
         from mdit_py_plugins.dollarmath import dollarmath_plugin
         from mdit_py_plugins.texmath import texmath_plugin
 
         self.math = math
+        self.list_counters = list_counters
         md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         md.enable(["table", "strikethrough"])
         md.use(texmath_plugin, delimiters="brackets")
@@ -149,6 +156,10 @@ class MarkdownRenderer:
             if tok.type in ("heading_open", "heading_close"):
                 # A paper's own headings sit below the booklet's chapter and paper titles.
                 tok.tag = f"h{min(6, int(tok.tag[1]) + 3)}"
+            if tok.type == "ordered_list_open" and self.list_counters:
+                start = tok.attrGet("start")
+                if start is not None:  # CommonMark: at most 9 digits, so always an int
+                    tok.attrSet("style", f"counter-reset: list-item {int(start) - 1}")
             if tok.type != "inline" or not tok.children:
                 continue
             link_stack: list[bool] = []
