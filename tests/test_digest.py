@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import shutil
 from pathlib import Path
 
@@ -139,3 +140,90 @@ def test_bad_since_and_bad_record(project: Path) -> None:
     finally:
         if saved is not None:
             record.write_bytes(saved)
+
+
+@pytest.fixture(scope="module")
+def bare(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project as `publish init` and import leave it: no [site], no [digest]."""
+    root = tmp_path_factory.mktemp("bare") / "proj"
+    shutil.copytree(seeded, root)
+    assert "[site]" not in (root / "publish.toml").read_text("utf-8")
+    return root
+
+
+def _record_files(root: Path) -> list[Path]:
+    return sorted((root / "content").glob("digests.*"))
+
+
+def test_eml_needs_address_sender_and_unsubscribe(bare: Path, tmp_path: Path) -> None:
+    out = tmp_path / "issue.eml"
+    refused = run(bare, "digest", "--format", "eml", "--out", str(out))
+    assert refused.exit_code == 2
+    lines = [line for line in refused.output.splitlines() if line.startswith("publish: error:")]
+    assert len(lines) == 3 and all("publish.toml: an e-mail needs" in line for line in lines)
+    assert "add `base_url" in lines[0] and "--base-url" in lines[0]
+    assert "`from =" in lines[1] and "`list_unsubscribe =" in lines[2]
+    # with the address only, the sender and List-Unsubscribe are still missing
+    half = run(bare, "digest", "--format", "eml", "--out", str(out), "--base-url", BASE)
+    assert half.exit_code == 2 and "base_url" not in half.output
+    assert "a sender" in half.output and "List-Unsubscribe" in half.output
+    assert not out.exists() and _record_files(bare) == []
+    assert not (bare / "build" / "digest").exists()
+    bad = run(bare, "digest", "--format", "html", "--base-url", "example.org")
+    assert bad.exit_code == 2 and "--base-url must be an http(s) URL" in bad.output
+
+
+def test_previews_spend_nothing_and_link_the_local_site(bare: Path, tmp_path: Path) -> None:
+    page = tmp_path / "preview" / "issue.html"
+    html = run(bare, "digest", "--format", "html", "--out", str(page))
+    assert html.exit_code == 0, html.output
+    assert "not recorded" in html.output and "build/html/" in html.output
+    text = run(bare, "digest", "--format", "text", "--lang", "zh")
+    assert text.exit_code == 0, text.output
+    assert _record_files(bare) == []
+    # the next preview is still the whole first issue
+    again = run(bare, "digest", "--format", "text", "--out", str(tmp_path / "again.txt"))
+    assert "issue 1: 1024 new" in again.output
+    # "and N more" is a link to the list page `publish html` writes, relative to the preview
+    source = page.read_text("utf-8")
+    href = re.search(r'<a[^>]*href="([^"]+)"[^>]*>and 929 more</a>', source)
+    assert href is not None, "no link on 'and 929 more'"
+    target = (page.parent / href.group(1)).resolve()
+    assert target == (bare / "build" / "html" / "en" / "lists" / "papers-list.html").resolve()
+    plain = (bare / "build" / "digest" / "issue-1.zh.txt").read_text("utf-8")
+    assert "另有 929 篇: build/html/zh/lists/papers-list.html" in plain
+
+
+def test_more_links_the_site_when_the_address_is_known(bare: Path, tmp_path: Path) -> None:
+    page = tmp_path / "issue.html"
+    result = run(bare, "digest", "--format", "html", "--out", str(page), "--base-url",
+                 BASE.rstrip("/"))
+    assert result.exit_code == 0, result.output
+    assert "build/html/" not in result.output
+    source = page.read_text("utf-8")
+    assert re.search(rf'<a[^>]*href="{re.escape(BASE)}en/lists/papers-list.html"[^>]*>'
+                     r"and 929 more</a>", source)
+    assert "../" not in source and _record_files(bare) == []
+
+
+def test_feed_before_any_issue_is_empty_and_valid(bare: Path) -> None:
+    refused = run(bare, "feed", "--lang", "en")
+    assert refused.exit_code == 2 and "add `base_url" in refused.output
+    result = run(bare, "feed", "--lang", "en", "--base-url", BASE)
+    assert result.exit_code == 0, result.output
+    assert "no issue recorded yet" in result.output
+    for name in ("feed.atom", "feed.rss"):
+        parsed = feedparser.parse(str(bare / "build" / "html" / "en" / name))
+        assert not parsed.bozo, (name, parsed.bozo_exception)
+        assert parsed.entries == []
+        assert parsed.feed.title == "AI Papers Reading List"
+        assert parsed.feed.link == f"{BASE}en/index.html"
+
+
+def test_a_list_only_issue_is_refused_before_it_is_written(project: Path,
+                                                           tmp_path: Path) -> None:
+    out = tmp_path / "one-list.eml"
+    result = run(project, "digest", "--format", "eml", "--list", "papers-list",
+                 "--out", str(out))
+    assert result.exit_code == 2 and "--no-record" in result.output
+    assert not out.exists()

@@ -55,14 +55,9 @@ def html(ctx: click.Context, lang: str, out: Path | None, jobs: int, fmt: str) -
 
 
 def _settings(config, base_url: str | None):  # -> WebSettings
-    from dataclasses import replace
+    from ..site.settings import load_settings, with_base_url
 
-    from ..site.settings import load_settings
-
-    settings = load_settings(config)
-    if base_url:
-        settings = replace(settings, base_url=base_url.rstrip("/") + "/")
-    return settings
+    return with_base_url(load_settings(config), base_url)
 
 
 BASE_URL = click.option("--base-url", metavar="URL",
@@ -80,7 +75,8 @@ BASE_URL = click.option("--base-url", metavar="URL",
 @click.option("--list", "list_id", metavar="LIST_ID", help="Only this reading list.")
 @click.option("--format", "fmt", type=click.Choice(["html", "text", "eml"]), default="html",
               show_default=True,
-              help="html or text to preview, eml: a complete multipart message to send.")
+              help="html or text to preview; eml: a complete multipart message to send "
+                   "(needs [site] base_url, [digest] from and list_unsubscribe).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Output file (default: build/digest/issue-N.LANG.EXT).")
 @click.option("--issue", type=click.IntRange(min=1),
@@ -90,7 +86,7 @@ BASE_URL = click.option("--base-url", metavar="URL",
               help="Papers shown per list; the rest are 'and N more' linking to the site.")
 @click.option("--record/--no-record", default=None,
               help="Add the issue to content/digests.yaml so its papers are not announced "
-                   "again (default: only with --format eml).")
+                   "again (default: --record with --format eml, --no-record for previews).")
 @BASE_URL
 @click.pass_context
 def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: str,
@@ -98,17 +94,23 @@ def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: s
            max_per_list: int, record: bool | None, base_url: str | None) -> None:
     """Write a newsletter issue: papers added since a date or since the last issue.
 
-    Grouped by list, at most --max-per-list papers each, then the papers whose text changed
-    or got translated. Each paper: title (localized and original), authors, year, lists,
-    a short summary, and links to the paper and its site page. Issues sent (--format eml)
-    are recorded in content/digests.yaml, so --since-last never announces a paper twice.
+    Grouped by list, at most --max-per-list papers each ("and N more" links to the list's
+    page), then the papers whose text changed or got translated. Each paper: title (localized
+    and original), authors, year, lists, a short summary, and links to the paper and its
+    site page.
+
+    An e-mail (--format eml) is refused, with nothing written, until publish.toml has
+    [site] base_url (or --base-url), [digest] from and [digest] list_unsubscribe. Writing
+    it records the issue in content/digests.yaml, so --since-last never announces a paper
+    twice. A preview (html, text) records nothing unless --record; without a base URL its
+    links go to the local site that `publish html` writes to build/html/.
 
     \b
     Examples:
-      publish digest --since-last --format html          preview the next issue
-      publish digest --since-last --format eml           write it and record it
-      publish digest --since 2026-11-01 --lang zh --format text --no-record
-      publish digest --issue 3 --format eml --no-record   issue 3 again
+      publish digest --format html                        preview the next issue
+      publish digest --format eml                         write it and record it
+      publish digest --since 2026-11-01 --lang zh --format text
+      publish digest --issue 3 --format eml --no-record  issue 3 again
     """
     import sys
 
@@ -128,9 +130,17 @@ def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: s
         click.echo(f"publish: {exc}", err=True)
         sys.exit(1)
     number = result.selection.record.number
+    if result.recorded:
+        after = "; recorded in content/digests.yaml"
+    elif result.selection.fresh:
+        after = "; not recorded (a preview: --record, or --format eml, records it)"
+    else:
+        after = ""
     click.echo(f"wrote {result.path} (issue {number}: {result.new} new, {result.updated} "
-               f"updated; {result.size / 1024:.1f} KB)"
-               + ("; recorded in content/digests.yaml" if result.recorded else ""))
+               f"updated; {result.size / 1024:.1f} KB){after}")
+    if result.local_links:
+        click.echo("links go to the local site in build/html/ (`publish html`); set [site] "
+                   "base_url in publish.toml for the site's address")
 
 
 @click.command()
@@ -143,6 +153,10 @@ def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: s
 @click.pass_context
 def feed(ctx: click.Context, lang: str, out: Path | None, base_url: str | None) -> None:
     """Write Atom and RSS feeds of the recorded newsletter issues.
+
+    The newest 50 issues, newest first. Needs the site's address ([site] base_url in
+    publish.toml, or --base-url). Before the first issue is recorded (`publish digest
+    --format eml`) the feeds are valid and empty, so readers can subscribe already.
 
     \b
     Example:
@@ -157,6 +171,9 @@ def feed(ctx: click.Context, lang: str, out: Path | None, base_url: str | None) 
                          site_languages(config, lang), out)
     for path in result.paths:
         click.echo(f"wrote {path}")
+    if not result.issues:
+        click.echo("no issue recorded yet: the feeds have no entries (`publish digest "
+                   "--format eml` records one)")
 
 
 COMMANDS = [html, digest, feed]

@@ -1,5 +1,9 @@
 """Atom and RSS feeds of the recorded newsletter issues (feedgen), one pair per language,
-written beside the site: `<out>/<lang>/feed.atom` and `<out>/<lang>/feed.rss`."""
+written beside the site: `<out>/<lang>/feed.atom` and `<out>/<lang>/feed.rss`.
+
+Before the first issue is recorded the feeds are valid and empty (as static site generators
+write them): a reader can subscribe to the address at once, and the site never links a
+feed that is missing."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import PublishError
 from ..model import Collection
-from .digest import _replay, load_record, record_path
+from .digest import IssueRecord, Selection, _replay, load_record, today
 from .mail import Mail, write
 from .settings import WebSettings
 
@@ -31,22 +35,22 @@ def build_feeds(config: Config, collection: Collection, settings: WebSettings,
         raise PublishError("feeds need the site's address: add `base_url = \"https://…/\"` "
                            "under [site] (or pass --base-url)", config.root / "publish.toml")
     records = load_record(config)
-    if not records:
-        raise PublishError("no issue recorded yet: `publish digest --format eml` records one",
-                           record_path(config))
+    # The feed's own date is its newest issue's, so an unchanged feed has unchanged bytes
+    last_day = records[-1].day if records else today()
     out = out or config.build_dir / "html"
     paths: list[Path] = []
     for lang in langs:
         newest = records[-FEED_ITEMS:]
-        first = Mail(config, collection, settings, _replay(collection, records[-1], None), lang)
+        empty = Selection(IssueRecord(0, last_day, None, lang), [], {}, [], fresh=False)
+        first = Mail(config, collection, settings, empty, lang)
         fg = FeedGenerator()
         home = settings.page_url(f"{lang}/index.html")
         fg.id(home)
         fg.title(first.site_title())
-        fg.link(href=home, rel="alternate")
-        fg.link(href=settings.page_url(f"{lang}/feed.atom"), rel="self")
         fg.language(lang)
         fg.description(first.ui("Newsletter issues: papers added to the reading lists."))
+        fg.updated(datetime.combine(last_day, time(8, 0), UTC))
+        fg.lastBuildDate(datetime.combine(last_day, time(8, 0), UTC))
         for record in newest:
             mail = Mail(config, collection, settings, _replay(collection, record, None), lang)
             context = mail.context(text=True)
@@ -60,8 +64,11 @@ def build_feeds(config: Config, collection: Collection, settings: WebSettings,
             entry.summary(context["preheader"])
             entry.content(mail.html(), type="html")
         target = out / lang
-        for name, data in (("feed.atom", fg.atom_str(pretty=True)),
-                           ("feed.rss", fg.rss_str(pretty=True))):
+        for name in ("feed.atom", "feed.rss"):
+            # Each file names itself as rel=self; RSS's <link> is feedgen's last link: home
+            fg.link([{"href": settings.page_url(f"{lang}/{name}"), "rel": "self"},
+                     {"href": home, "rel": "alternate"}], replace=True)
+            data = fg.atom_str(pretty=True) if name == "feed.atom" else fg.rss_str(pretty=True)
             write(target / name, data)
             paths.append(target / name)
     return FeedResult(paths, len(records))

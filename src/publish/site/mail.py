@@ -10,6 +10,7 @@ first issue after importing a thousand papers stays well under Gmail's 102 KB cl
 from __future__ import annotations
 
 import html as htmllib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
@@ -90,7 +91,8 @@ class Mail:
     """One issue in one language (en, zh, zh-Hant or bilingual)."""
 
     def __init__(self, config: Config, collection: Collection, settings: WebSettings,
-                 selection: Selection, lang: str, max_per_list: int = 10):
+                 selection: Selection, lang: str, max_per_list: int = 10,
+                 local_from: Path | None = None):
         self.config = config
         self.collection = collection
         self.settings = settings
@@ -99,7 +101,19 @@ class Mail:
         self.langs = ("en", "zh") if lang == "bilingual" else (lang,)
         self.ui_lang = "en" if lang == "bilingual" else lang
         self.max_per_list = max_per_list
+        # A preview without a base URL links the local site (`publish html` writes it to
+        # build/html/) by a path relative to this folder, so "and N more" is never a dead end
+        self.local_from = local_from
         self.env = environment(config.root / "templates")
+
+    def href(self, relative: str) -> str | None:
+        """A site page's address: absolute under the base URL, else the local build's."""
+        if self.settings.base_url:
+            return self.settings.base_url + relative
+        if self.local_from is None:
+            return None
+        target = self.config.build_dir / "html" / relative
+        return Path(os.path.relpath(target, self.local_from)).as_posix()
 
     # ---- text ---------------------------------------------------------------------
 
@@ -150,7 +164,7 @@ class Mail:
             Label(" / ".join(s.text for s in summaries), "en") if summaries else None)
         lists = [self._list_title(lid) for lid in self.selection.joined.get(pid, [])]
         return PaperItem(pid, title, original, byline, paper.meta.year, lists, summary, link,
-                         label, self.settings.page_url(paper_path(self.page_lang, pid)),
+                         label, self.href(paper_path(self.page_lang, pid)),
                          [self._what(w) for w in (what or [])])
 
     @property
@@ -185,7 +199,7 @@ class Mail:
                 self._list_title(lid), [self.item(p) for p in shown], more,
                 (self.ui("and %(num)s more") % {"num": format_number(more, self.ui_lang)})
                 if more else None,
-                self.settings.page_url(list_path(self.page_lang, lid)) if more else None))
+                self.href(list_path(self.page_lang, lid)) if more else None))
         updated = [self.item(pid, what) for pid, what in sel.updated[: self.max_per_list]]
         more_updated = len(sel.updated) - len(updated)
         new = sum(len(p) for _, p in sel.groups)
@@ -203,10 +217,11 @@ class Mail:
             "number": r.number, "day": format_day(r.day, self.ui_lang),
             "since": format_day(r.since, self.ui_lang) if r.since else None,
             "groups": groups, "updated": updated,
-            "more_updated": (self.ui("and %(num)s more") % {"num": more_updated})
+            "more_updated": (self.ui("and %(num)s more") % {
+                "num": format_number(more_updated, self.ui_lang)})
             if more_updated else None,
             "new_count": new, "preheader": preheader,
-            "site_url": self.settings.page_url(f"{self.page_lang}/index.html"),
+            "site_url": self.href(f"{self.page_lang}/index.html"),
             "unsubscribe": _unsubscribe_link(self.settings.list_unsubscribe),
         }
 
@@ -223,13 +238,15 @@ class Mail:
         return re.sub(r"\n{3,}", "\n\n", out).strip() + "\n"
 
     def eml(self) -> bytes:
+        if not (self.settings.base_url and self.settings.sender):
+            raise ValueError("an e-mail needs base_url and a sender: settings.require_mail")
         msg = EmailMessage()
         msg["Subject"] = self.subject()
         msg["From"] = self.settings.sender
         msg["To"] = self.settings.to or "undisclosed-recipients:;"
         day = datetime.combine(self.selection.record.day, time(8, 0), UTC)
         msg["Date"] = format_datetime(day)
-        domain = (self.settings.base_url or "publish.invalid").split("//")[-1].split("/")[0]
+        domain = self.settings.base_url.split("//")[-1].split("/")[0]
         msg["Message-ID"] = make_msgid(f"issue-{self.selection.record.number}", domain=domain)
         msg["Content-Language"] = html_lang(self.ui_lang)
         if self.settings.list_unsubscribe:
@@ -256,8 +273,6 @@ def _squeeze(html: str) -> str:
 
 
 def write(path: Path, data: bytes) -> None:
-    import os
-
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)

@@ -11,7 +11,7 @@ from ..errors import PublishError
 from ..model import Collection
 from .digest import Selection, save_record, select
 from .mail import Mail, write
-from .settings import WebSettings
+from .settings import WebSettings, require_mail
 
 EXTENSIONS = {"html": "html", "text": "txt", "eml": "eml"}
 
@@ -37,6 +37,7 @@ class DigestResult:
     size: int
     new: int
     updated: int
+    local_links: bool = False  # links go to build/html/, not to a site
 
 
 class NothingNew(PublishError):
@@ -45,6 +46,16 @@ class NothingNew(PublishError):
 
 def make_digest(config: Config, collection: Collection, settings: WebSettings,
                 request: DigestRequest) -> DigestResult:
+    """Select, render, write, then record. Every refusal comes before the file is written,
+    and the issue is recorded only once the file is on disk."""
+    if request.fmt == "eml":
+        require_mail(config, settings)
+    # Only the message that is sent spends its papers: a preview (html, text) never does
+    # unless asked with --record
+    record = request.record if request.record is not None else request.fmt == "eml"
+    if record and request.list_id is not None:
+        raise PublishError("an issue limited to one --list is not recorded (it would hide the "
+                           "other lists' papers from the next issue); add --no-record")
     selection = select(config, collection, since=request.since,
                        since_last=request.since_last and request.since is None,
                        list_id=request.list_id, issue=request.issue, lang=request.lang)
@@ -52,19 +63,21 @@ def make_digest(config: Config, collection: Collection, settings: WebSettings,
     if selection.fresh and not new and not selection.updated:
         since = selection.record.since
         raise NothingNew("nothing new to announce" + (f" since {since}" if since else ""))
-    mail = Mail(config, collection, settings, selection, request.lang, request.max_per_list)
-    data = {"html": lambda: mail.html().encode(), "text": lambda: mail.text().encode(),
-            "eml": mail.eml}[request.fmt]()
     number = selection.record.number
     out = request.out or (config.build_dir / "digest" /
                           f"issue-{number}.{request.lang}.{EXTENSIONS[request.fmt]}")
+    # Without a base URL a preview links the local site: relative to the HTML file so a
+    # browser follows it, relative to the project in text so a person can open it
+    local_from = None if settings.base_url else (
+        out.resolve().parent if request.fmt == "html" else config.root)
+    mail = Mail(config, collection, settings, selection, request.lang, request.max_per_list,
+                local_from)
+    data = {"html": lambda: mail.html().encode(), "text": lambda: mail.text().encode(),
+            "eml": mail.eml}[request.fmt]()
     write(out, data)
-    record = request.record if request.record is not None else request.fmt == "eml"
     recorded = False
-    if record and selection.fresh and request.list_id is None:
+    if record and selection.fresh:
         save_record(config, collection, replace(selection))
         recorded = True
-    elif record and request.list_id is not None:
-        raise PublishError("an issue limited to one --list is not recorded (it would hide the "
-                           "other lists' papers from the next issue); use --no-record")
-    return DigestResult(out, selection, recorded, len(data), new, len(selection.updated))
+    return DigestResult(out, selection, recorded, len(data), new, len(selection.updated),
+                        local_links=local_from is not None)

@@ -5,7 +5,7 @@ problem is reported at once with its line, like the rest of publish.toml.
 
     [site]
     base_url = "https://example.org/papers/"   # where `publish html` output is served
-    [digest]
+    [digest]                                      # all three needed by `digest --format eml`
     from = "Reading list <list@example.org>"
     to = "subscribers@example.org"               # optional
     list_unsubscribe = "<mailto:leave@example.org>, <https://example.org/unsubscribe>"
@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import CONFIG_NAME, Config
-from ..errors import Problems
+from ..errors import Problems, PublishError
 
 _SITE_KEYS = {"base_url"}
 _DIGEST_KEYS = {"from", "to", "list_unsubscribe"}
@@ -28,7 +28,7 @@ _DIGEST_KEYS = {"from", "to", "list_unsubscribe"}
 @dataclass(frozen=True)
 class WebSettings:
     base_url: str | None = None  # ends with "/"
-    sender: str = "publish <noreply@localhost>"
+    sender: str | None = None  # [digest] from: an e-mail is refused without one
     to: str | None = None
     list_unsubscribe: str | None = None
 
@@ -67,5 +67,32 @@ def load_settings(config: Config) -> WebSettings:
     digest = digest if isinstance(digest, dict) else {}
     if isinstance(base, str) and not base.endswith("/"):
         base += "/"
-    return WebSettings(base_url=base, sender=digest.get("from", WebSettings.sender),
-                       to=digest.get("to"), list_unsubscribe=digest.get("list_unsubscribe"))
+    return WebSettings(base_url=base, sender=digest.get("from"), to=digest.get("to"),
+                       list_unsubscribe=digest.get("list_unsubscribe"))
+
+
+def with_base_url(settings: WebSettings, url: str | None) -> WebSettings:
+    """The settings with --base-url, when given, in place of [site] base_url."""
+    if not url:
+        return settings
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise PublishError(f"--base-url must be an http(s) URL, not {url!r}")
+    return replace(settings, base_url=url.rstrip("/") + "/")
+
+
+def require_mail(config: Config, settings: WebSettings) -> None:
+    """An e-mail goes to people who cannot reach `build/`: it needs absolute links, a sender
+    and a way to unsubscribe. Every missing setting is reported at once, before anything is
+    selected, written or recorded."""
+    path = config.root / CONFIG_NAME
+    problems = Problems()
+    if not settings.base_url:
+        problems.add("an e-mail needs the site's address for its links: add "
+                     "`base_url = \"https://…/\"` under [site] (or pass --base-url)", path)
+    if not settings.sender:
+        problems.add("an e-mail needs a sender: add `from = \"Name <address@…>\"` under "
+                     "[digest]", path)
+    if not settings.list_unsubscribe:
+        problems.add("an e-mail needs a List-Unsubscribe header: add `list_unsubscribe = "
+                     "\"<mailto:…>, <https://…>\"` under [digest]", path)
+    problems.raise_if_any()
