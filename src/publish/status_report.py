@@ -685,10 +685,11 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
         if len(view.order) > len(shown):
             console.print(f"… and {len(view.order) - len(shown):,} more: --format csv, json, "
                           "markdown or html lists them all; --details shows every block.")
+    # A wrapped path cannot be copied or clicked: file:line notes keep their own line.
     for line in _orphan_lines(view):
-        console.print(line, markup=False)
+        console.print(line, markup=False, soft_wrap=True)
     for note in view.notes:
-        console.print(note, markup=False)
+        console.print(note, markup=False, soft_wrap=True)
     kept = sum(o.superseded for o in view.orphans)
     if kept:
         console.print(f"{kept} superseded translation(s) kept beside their newer version "
