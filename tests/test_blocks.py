@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
 from publish.blocks import block_hash, format_marker, join_blocks, split_blocks
-from publish.ids import check_id, slugify
+from publish.ids import all_valid, check_id, slugify
 
 
 def test_slugs_are_stable_ascii_and_never_paths():
@@ -17,6 +19,18 @@ def test_slugs_are_stable_ascii_and_never_paths():
     for bad in ("..", "../etc/passwd", "a/b", "Upper-Case", "", "a--b", "-a"):
         assert check_id(bad) is not None, bad
     assert check_id("attention-is-all-you-need") is None
+
+
+def test_many_ids_at_once_agree_with_one_at_a_time():
+    # A trailing newline once passed as a valid id (`$` matches before it).
+    for bad in ("a\n", "a\nb", "a" * 91, "a.md", "é"):
+        assert check_id(bad) is not None, bad
+        assert not all_valid(["good-id", bad]), bad
+    assert all_valid(["good-id", "a" * 90, "x1-2"]) and all_valid([])
+    rnd = random.Random(0)
+    for _ in range(20_000):
+        value = "".join(rnd.choice("ab1-A/ .\n") for _ in range(rnd.randint(0, 6)))
+        assert all_valid([value]) == (check_id(value) is None), repr(value)
 
 
 def test_rewrapping_does_not_change_a_hash_but_an_edit_does():

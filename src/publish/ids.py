@@ -6,12 +6,12 @@ import hashlib
 import re
 import unicodedata
 
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # fullmatch: `$` would let "id\n" through
 MAX_ID_LENGTH = 80
 
 
 def is_valid_id(value: str) -> bool:
-    return bool(ID_RE.match(value)) and len(value) <= MAX_ID_LENGTH + 10
+    return bool(ID_RE.fullmatch(value)) and len(value) <= MAX_ID_LENGTH + 10
 
 
 def check_id(value: object) -> str | None:
@@ -24,6 +24,20 @@ def check_id(value: object) -> str | None:
     if not is_valid_id(value):
         return f"id {value!r} is not a slug (lowercase ASCII letters, digits and single hyphens)"
     return None
+
+
+# Many ids, one per line, all valid: one regular expression over the joined text decides it
+# in C; at 100,000 papers a Python call per id is a noticeable part of a cold run.
+_ALL_VALID_RE = re.compile(rf"(?:(?=[^\n]{{1,{MAX_ID_LENGTH + 10}}}\n)[a-z0-9]+(?:-[a-z0-9]+)*\n)*")
+
+
+def all_valid(values: list[str]) -> bool:
+    """True when every value is a usable id (check_id says None for each): a fast test
+    before looking at them one by one."""
+    if not values:
+        return True
+    text = "\n".join(values) + "\n"
+    return text.count("\n") == len(values) and _ALL_VALID_RE.fullmatch(text) is not None
 
 
 def slugify(title: str, max_length: int = MAX_ID_LENGTH) -> str:

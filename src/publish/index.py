@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from . import cachedb
 from .config import Config
 from .errors import Problem, Problems, PublishError
-from .ids import check_id
+from .ids import all_valid, check_id
 from .model import Block, Collection, Conflict, Entry, Meta, Paper, ReadingList, Text
 
 if TYPE_CHECKING:
@@ -222,7 +222,10 @@ class Scan:
                 continue
             keys = self.files[lang]
             seen = (known or {}).get(lang)
-            for pid in sorted(keys.keys() - seen if seen is not None else keys):
+            names = sorted(keys.keys() - seen if seen is not None else keys)
+            if all_valid(names):
+                continue
+            for pid in names:
                 why = check_id(pid)
                 if why:
                     del keys[pid]

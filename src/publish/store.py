@@ -21,7 +21,7 @@ import yaml
 from . import frontmatter
 from .config import Config
 from .errors import Problem, Problems, PublishError
-from .ids import check_id
+from .ids import all_valid, check_id
 from .model import Collection, Conflict, Entry, Meta, Paper, ReadingList, Text
 
 # Reading files lives in textfile (config needs it without YAML); callers may import it here.
@@ -318,6 +318,8 @@ def parse_list_file(path: Path, content: str, problems: Problems,
         problems.add("'entries' must be a list", path, _key_line(content, "entries", 1))
         return rl
     lines = _entry_lines(content)
+    valid = all_valid([raw["paper"] for raw in raw_entries
+                       if isinstance(raw, dict) and isinstance(raw.get("paper"), str)])
     seen: dict[str, int] = {}
     days: dict[str, date] = {}  # a list has few distinct dates: parse each once
     for i, raw in enumerate(raw_entries):
@@ -326,7 +328,7 @@ def parse_list_file(path: Path, content: str, problems: Problems,
             problems.add("each entry needs 'paper: <paper id>'", path, line)
             continue
         pid = raw["paper"]
-        why = check_id(pid)
+        why = None if valid else check_id(pid)
         if why:
             problems.add(why, path, line)
             continue
