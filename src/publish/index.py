@@ -222,10 +222,10 @@ class Scan:
                 continue
             keys = self.files[lang]
             seen = (known or {}).get(lang)
-            names = sorted(keys.keys() - seen if seen is not None else keys)
+            names = list(keys.keys() - seen if seen is not None else keys)
             if all_valid(names):
                 continue
-            for pid in names:
+            for pid in sorted(names):
                 why = check_id(pid)
                 if why:
                     del keys[pid]

@@ -16,6 +16,7 @@ read, and recomputed rather than trusted when anything disagrees.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -128,6 +129,7 @@ class Records(Mapping[str, tuple]):
                  fresh: set[str]):
         self.config, self.files, self.dropped, self.start_ns = config, files, dropped, start_ns
         self.cache, self.shards, self.fresh = cache, shards, fresh
+        self._all: dict[str, tuple] | None = None
 
     @cached_property
     def ids(self) -> set[str]:
@@ -180,13 +182,17 @@ class Records(Mapping[str, tuple]):
             self.shards.setdefault(name, {})
 
     def as_dict(self) -> dict[str, tuple]:
-        """Every record, checked, in a plain dict: for loops over all papers."""
+        """Every record, checked, in a plain dict: for loops over all papers. Made once (a
+        cold run asks twice); callers only read it."""
+        if self._all is not None:
+            return self._all
         self.load_all()
         ids, fresh, keys_of = self.ids, self.fresh, self.keys_of
         out = {pid: rec for shard in self.shards.values() for pid, rec in shard.items()
                if pid in ids and (pid in fresh or rec[0] == keys_of(pid))}
         for pid in ids - out.keys():
             out[pid] = self[pid]
+        self._all = out
         return out
 
 
@@ -288,6 +294,21 @@ def _differing(a: bytes, b: bytes) -> Iterator[int]:
 
 def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None,
               report: bool = False, details: bool = False) -> Tree:
+    # Records are many small tuples that live to the end, and parsing makes no cycles: the
+    # cyclic collector would only walk them again and again (the workers are forked with
+    # it off too).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_tree(config, use_cache=use_cache, jobs=jobs, report=report,
+                          details=details)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_tree(config: Config, *, use_cache: bool, jobs: int | None, report: bool,
+               details: bool) -> Tree:
     """Status records of every paper, reading only files whose key changed; raises the same
     PublishError store.load_collection would for the same tree. With `report`, the default
     report (status_report.build_report) comes up to date too; with `details`, the papers read
@@ -333,8 +354,11 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
             before[lang] = _decode(snap)
             before[lang].update(delta)
             found.check_names(config, before, [lang])
-            changed.update(pid for pid, _ in now.items() - before[lang].items())
-            changed.update(before[lang].keys() - now.keys())
+            if before[lang]:
+                changed.update(pid for pid, _ in now.items() - before[lang].items())
+                changed.update(before[lang].keys() - now.keys())
+            else:  # no cache: every file is read
+                changed.update(now)
     touched = {index.shard_of(pid) for pid in changed}
     shards: dict[str, dict[str, tuple]] = {}
     if cache is not None and state and touched:
@@ -343,12 +367,14 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
         except index.Corrupt:  # start again from nothing rather than lose records silently
             cache.reset()
             cache.close()
-            return load_tree(config, use_cache=use_cache, jobs=jobs, report=report,
-                             details=details)
+            return _load_tree(config, use_cache=use_cache, jobs=jobs, report=report,
+                              details=details)
     files = [found.files[lang] for lang in langs]
-    todo = sorted((pid, tuple([f.get(pid, b"") for f in files]))
-                  for pid in changed if any(pid in f for f in files))
-    old = {pid: shards.get(index.shard_of(pid), {}).get(pid) for pid in changed}
+    todo = [(pid, tuple([f.get(pid, b"") for f in files]))
+            for pid in sorted(changed) if any(pid in f for f in files)]
+    old: dict[str, tuple | None] = (
+        {pid: shards.get(index.shard_of(pid), {}).get(pid) for pid in changed} if shards
+        else dict.fromkeys(changed))
     file_problems: list[tuple[tuple[int, str], list[Problem]]] = []
     paper_problems: dict[str, list[Problem]] = {}
     assembled: dict[str, tuple[str, tuple[str, ...]]] = {}  # papers with a problem
