@@ -622,8 +622,13 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
         return f"[{STATE_STYLE[name]}]{name}[/]"
 
     def table(title: str) -> Table:
-        return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                     title_style="bold")
+        if tables:
+            console.print()
+        tables.append(title)
+        return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                     pad_edge=False, title_style="bold")
+
+    tables: list[str] = []
 
     scope = f" of {view.list_id}" if view.list_id else ""
     t = table(f"Translation status{scope}: {view.selected} papers")
@@ -642,7 +647,8 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
         t.caption = "left: " + ", ".join(f"{view.unit(lang)} into {lang}"
                                          for lang in view.languages)
         t.caption_justify = "left"
-        t.add_column("list", overflow="fold", min_width=12)
+        t.padding = (0, 1, 0, 0)  # one space between columns: 80 columns hold every header
+        t.add_column("list", no_wrap=True)  # ids are short, and whole ones can be copied
         for name in ("lang", "papers", *STATES[:3], "coverage", "left"):
             t.add_column(state(name) if name in STATE_STYLE else name,
                          justify="left" if name == "lang" else "right")
@@ -670,18 +676,21 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
                              ["paper", "lang", "line", "state", "source", "text"], body,
                              right=[False, False, True]), soft_wrap=True)
     elif view.order:
+        from .termtable import render
+
         shown = list(view.rows(WORST_SHOWN))
         filtered = f" ({', '.join(view.states)})" if view.states else ""
-        t = table(f"Worst first{filtered}: {len(shown)} of {len(view.order)} papers")
-        t.add_column("paper", overflow="fold")
-        for lang in view.languages:
-            t.add_column(lang)
-        for lang in view.languages:
-            t.add_column(f"left {lang}", justify="right")
-        for p in shown:
-            t.add_row(p.id, *(state(s) for s in p.states.values()),
-                      *(f"{n:,}" for n in p.work.values()))
-        console.print(t)
+        console.print(f"\n[bold]Worst first{filtered}: {len(shown)} of {len(view.order)} "
+                      "papers[/]")
+        # The id last and whole (a folded id cannot be copied): a long one runs past the
+        # edge and the terminal wraps it.
+        langs = view.languages
+        rows = ([*((st, STATE_STYLE[st]) for st in p.states.values()),
+                 *((f"{n:,}", "") for n in p.work.values()), (p.id, "")] for p in shown)
+        lines = render([9] * len(langs) + [8] * len(langs) + [max(len(p.id) for p in shown)],
+                       [*langs, *(f"left {lang}" for lang in langs), "paper"], rows,
+                       right=[False] * len(langs) + [True] * len(langs)).split("\n")
+        console.print("\n".join(line.rstrip() for line in lines), soft_wrap=True)
         if len(view.order) > len(shown):
             console.print(f"… and {len(view.order) - len(shown):,} more: --format csv, json, "
                           "markdown or html lists them all; --details shows every block.")
