@@ -614,6 +614,7 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
     block with --details). Narrow enough for 80 columns."""
     from rich import box
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(file=file, soft_wrap=False, highlight=False)
@@ -622,11 +623,10 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
         return f"[{STATE_STYLE[name]}]{name}[/]"
 
     def table(title: str) -> Table:
-        if tables:
-            console.print()
+        # The title on its own line: as the table's title it wraps to the table's width.
+        console.print(("\n" if tables else "") + f"[bold]{escape(title)}[/]", soft_wrap=True)
         tables.append(title)
-        return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
-                     pad_edge=False, title_style="bold")
+        return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
 
     tables: list[str] = []
 
