@@ -164,11 +164,20 @@ class Pages:
         self.states = states or {}
         self._entry_index: dict[str, dict[str, Entry]] = {}
         self.shared: dict[tuple[str, str], Any] = shared if shared is not None else {}
+        # a paper's titles appear on its page and in every list it is in
+        self._titles: dict[str, tuple[Label, Label | None]] = {}
+        self._globals: dict[str, Any] | None = None
 
     def ui(self, message: str) -> str:
         return self.t.gettext(self.lang, message)
 
     def globals(self) -> dict[str, Any]:
+        """What every template of this language can call: the same for every page."""
+        if self._globals is None:
+            self._globals = self._make_globals()
+        return self._globals
+
+    def _make_globals(self) -> dict[str, Any]:
         lang = self.lang
         t = self.t
 
@@ -194,9 +203,15 @@ class Pages:
     def badge(self, state: str) -> str | None:
         return self.ui(BADGES[state]) if state in BADGES else None
 
+    def titles(self, paper: Paper) -> tuple[Label, Label | None]:
+        found = self._titles.get(paper.id)
+        if found is None:
+            found = self._titles[paper.id] = titles(paper, self.lang, self.t.hant)
+        return found
+
     def item(self, pid: str, rank: int | None = None, prefix: str = "../") -> Item:
         paper = self.collection.papers[pid]
-        title, original = titles(paper, self.lang, self.t.hant)
+        title, original = self.titles(paper)
         state = self.state(paper)
         return Item(pid, f"{prefix}papers/{pid}.html", title, original, paper.meta.year,
                     state, self.badge(state), rank)
@@ -223,7 +238,7 @@ class Pages:
         code = content_lang(lang)
         status = self._status(paper, code)
         state = self.state(paper)
-        title, original = titles(paper, lang, self.t.hant)
+        title, original = self.titles(paper)
         link, link_label = paper_link(paper)
         meta = paper.meta
         authors = meta.authors[:MAX_AUTHORS]
