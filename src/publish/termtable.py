@@ -30,11 +30,16 @@ def render(widths: Sequence[int], header: Sequence[str], rows: Iterable[Sequence
     keep = [i for i, w in enumerate(widths) if w > 0]
     align = [i < len(right) and right[i] for i in range(len(widths))]
 
+    last = keep[-1] if keep else -1
+
     def line(cells: Sequence[Cell]) -> str:
         parts = []
         for i in keep:
             text, style = cells[i]
-            shown = escape(fit(text, widths[i], align[i]))
+            shown = fit(text, widths[i], align[i])
+            # No padding after the last column: a line's trailing spaces wrap in a narrow
+            # terminal and get in the way of copying.
+            shown = escape(shown.rstrip(" ") if i == last and not align[i] else shown)
             parts.append(f"[{style}]{shown}[/]" if style else shown)
         return " ".join(parts)
 

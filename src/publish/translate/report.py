@@ -92,15 +92,18 @@ def print_result(r: run.Result, fmt: str) -> None:
                           "environment before a real run.[/]")
         rows = [p for p in r.per_paper if p["blocks"]]
         if rows:
-            table = Table(title="Per paper", title_justify="left")
-            for col in ("paper", "blocks", "in memory", "to send", "characters", "file"):
-                table.add_column(col, overflow="fold",
-                                 justify="right" if col not in ("paper", "file") else "left")
-            for p in rows:
-                table.add_row(p["paper"], str(p["blocks"]), str(p["from_memory"]),
-                              str(p["to_send"]), f"{p['characters']:,}",
-                              "new" if p["create"] else "")
-            console.print(table)
+            from ..termtable import render
+
+            # One write with fixed widths (rich's Table took seconds for a thousand papers),
+            # the id last and whole so it can be copied into --paper.
+            cells = ([(f"{p['blocks']:,}", ""), (f"{p['from_memory']:,}", ""),
+                      (f"{p['to_send']:,}", ""), (f"{p['characters']:,}", ""),
+                      ("new" if p["create"] else "", ""), (p["paper"], "")] for p in rows)
+            table = render([6, 9, 7, 10, 4, max(len(p["paper"]) for p in rows)],
+                           ["blocks", "in memory", "to send", "characters", "file", "paper"],
+                           cells, right=[True, True, True, True])
+            console.print("\n[bold]Per paper[/]")
+            console.print(table, soft_wrap=True)
         if r.left:
             console.print(f"--limit leaves {len(r.left)} papers for a later run.")
         return
