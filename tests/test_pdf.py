@@ -223,11 +223,19 @@ def make_fixture(root: Path) -> None:
         "![remote](https://example.com/tracker.png)\n\n"
         "<script>alert('pwned')</script>\n\n"
         "{{ config }} {% for x in range(3) %}loop{% endfor %}\n", "utf-8")
+    # A paper with nothing but its title, drafted by a machine in Chinese.
+    (root / "content" / "en" / "title-only.md").write_text(
+        "---\ntitle: A Paper With Only a Title\nyear: 2022\nlists:\n  - fixture\n---\n", "utf-8")
+    (root / "content" / "zh" / "title-only.md").write_text(
+        "---\nmeta_in: en\nlocal_title: 只有标题的论文\ntitle_translation: from=en src="
+        f"{block_hash('A Paper With Only a Title')} state=machine by=libre at=2026-11-23\n---\n",
+        "utf-8")
     (root / "content" / "lists" / "fixture.yaml").write_text(
         "lang: en\ntitle:\n  en: Fixture List\n  zh: 测试清单\nentries:\n"
         "  - paper: math-paper\n    position: 1\n    added: 2026-11-23\n"
         "  - paper: evil-paper\n    position: 2\n    added: 2026-11-23\n"
-        "  - paper: list-paper\n    position: 3\n    added: 2026-11-23\n", "utf-8")
+        "  - paper: list-paper\n    position: 3\n    added: 2026-11-23\n"
+        "  - paper: title-only\n    position: 4\n    added: 2026-11-23\n", "utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -308,6 +316,8 @@ def test_translation_states_are_marked(fixture_root: Path) -> None:
     assert "译文已过时" in text and "这一段的原文后来改过了" in text
     assert "未翻译" in text and "This paragraph has no translation yet." in text
     assert "5.4万" in text  # citations in the Chinese way
+    # A machine-drafted title is marked as its blocks would be.
+    assert re.search(r"只有标题的论文\s+机器翻译\s+A Paper With Only a Title", text), text
 
 
 def test_fallback_mark_and_skip(fixture_root: Path) -> None:
@@ -319,6 +329,7 @@ def test_fallback_mark_and_skip(fixture_root: Path) -> None:
                             "--fallback", "skip"))
     assert "An Evil Paper" not in skipped  # no Chinese text at all: left out
     assert "带数学的论文" in skipped
+    assert "只有标题的论文" in skipped  # its title is Chinese text
 
 
 def test_traditional_chinese_is_derived_with_opencc(fixture_root: Path) -> None:

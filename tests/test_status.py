@@ -578,7 +578,7 @@ def test_a_run_of_edits_keeps_the_cache_equal_to_reading_everything(seeded: Path
     zh = sorted((root / "content/zh").glob("*.md"))
     a, b, c = en[10], zh[3], en[20]
     original = a.read_text("utf-8")
-    put(a, original + "\nA new paragraph.\n")
+    put(a, original + "\nA new paragraph, longer than the title it follows.\n")
     assert same() != first
     snaps = index.open_cache(load_config(root)).load("snap")
     assert a.stem in snaps[status_cache.DELTA]["en"]  # recorded beside, not rewritten

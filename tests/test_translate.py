@@ -449,3 +449,67 @@ def test_retry_after_is_read_as_seconds_or_a_date():
     assert retry_after_seconds("7") == 7.0
     assert retry_after_seconds("Tue, 24 Nov 2026 12:00:30 GMT", now) == 30.0
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+TITLE_ONLY = "Titles Only: Ranking $O(n)$ Lists"
+
+
+def test_titles_are_drafted_where_a_title_is_all_there_is(proj: Path,
+                                                          server: TranslationServer):
+    """A paper with no text anywhere gets its title drafted into the front matter, marked;
+    a person's title, and the titles of papers with text, are left as they are."""
+    write(proj / "content/en/title-only.md", f"---\ntitle: '{TITLE_ONLY}'\nyear: 2022\n---\n")
+    write(proj / "content/en/person-titled.md", "---\ntitle: Person Titled\n---\n")
+    person = "---\nmeta_in: en\nlocal_title: 人工写的标题\n---\n"
+    write(proj / "content/zh/person-titled.md", person)
+    states = json.loads(run(proj, "status", "--format", "json").output)["papers"]
+    assert {p["id"]: p["states"]["zh"] for p in states}["title-only"] == "missing"
+    assert {p["id"]: p["states"]["zh"] for p in states}["person-titled"] == "current"
+
+    result = translate(proj, server, "--to", "zh", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "$O(n)$" not in " ".join(server.texts)  # math in a title is protected too
+    drafted = (proj / "content/zh/title-only.md").read_text("utf-8")
+    assert drafted == (
+        "---\nmeta_in: en\nlocal_title: '[zh] Titles Only: Ranking $O(n)$ Lists'\n"
+        f"title_translation: from=en src={block_hash(TITLE_ONLY)} state=machine by=libre "
+        "at=2026-11-24\n---\n")
+    assert (proj / "content/zh/person-titled.md").read_text("utf-8") == person
+    assert "local_title" not in (proj / "content/zh/paper-two.md").read_text("utf-8")
+    details = json.loads(run(proj, "status", "--format", "json", "--details").output)
+    row = next(p for p in details["papers"] if p["id"] == "title-only")
+    assert row["states"]["zh"] == "machine"
+    assert [(b["lang"], b["line"], b["state"], b["source_line"]) for b in row["blocks"]
+            if b["lang"] == "zh"] == [("zh", 3, "machine", 2)]
+    server.reset()
+    assert translate(proj, server, "--to", "zh").exit_code == 0 and server.requests == 0
+
+    # The published title changes: the draft is outdated, and drafted again.
+    en = proj / "content/en/title-only.md"
+    en.write_text(en.read_text("utf-8").replace("Ranking", "Sorting"), "utf-8")
+    states = json.loads(run(proj, "status", "--format", "json").output)["papers"]
+    assert {p["id"]: p["states"]["zh"] for p in states}["title-only"] == "outdated"
+    assert translate(proj, server, "--to", "zh", "--only", "outdated").exit_code == 0
+    redrafted = (proj / "content/zh/title-only.md").read_text("utf-8")
+    assert "local_title: '[zh] Titles Only: Sorting $O(n)$ Lists'" in redrafted
+    assert redrafted.count("local_title:") == redrafted.count("title_translation:") == 1
+
+    # A person reviews it: only the marker line changes.
+    reviewed = run(proj, "review", "title-only", "--lang", "zh", "--by", "mei", env=DATE)
+    assert reviewed.exit_code == 0, reviewed.output
+    after = (proj / "content/zh/title-only.md").read_text("utf-8")
+    assert after == redrafted.replace("state=machine by=libre", "state=human by=mei")
+    states = json.loads(run(proj, "status", "--format", "json").output)["papers"]
+    assert {p["id"]: p["states"]["zh"] for p in states}["title-only"] == "current"
+    server.reset()
+    assert translate(proj, server, "--to", "zh", "--only", "all").exit_code == 0
+    assert (proj / "content/zh/title-only.md").read_text("utf-8") == after
+
+
+def test_a_broken_title_marker_is_named_with_its_line(proj: Path):
+    write(proj / "content/en/title-only.md", "---\ntitle: Title Only\n---\n")
+    write(proj / "content/zh/title-only.md",
+          "---\nmeta_in: en\nlocal_title: 标题\ntitle_translation: from=en state=sure\n---\n")
+    result = run(proj, "status")
+    assert result.exit_code == 2
+    assert "content/zh/title-only.md:4: field 'title_translation' must" in result.output

@@ -115,7 +115,7 @@ def test_status_details_have_zh_lines_and_states_with_text_converted(demo: Path)
     assert [(b["line"], b["state"]) for b in blocks] == \
         [(b["line"], b["state"]) for b in zh_blocks]
     assert sorted((b["line"], b["state"]) for b in blocks) == \
-        [(6, "current"), (9, "machine"), (12, "current"), (14, "original")]
+        [(3, "current"), (6, "current"), (9, "machine"), (12, "current"), (14, "original")]
     assert {b["lang"] for b in blocks} == {"zh-Hant"}
     original = next(b for b in blocks if b["line"] == 14)
     assert original["source_lang"] == "zh-Hant"

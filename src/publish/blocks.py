@@ -102,14 +102,31 @@ def parse_marker(line: str) -> dict[str, str] | None:
     return {k: v.strip('"') for k, v in _ATTR_RE.findall(m.group("attrs"))}
 
 
-def format_marker(source_lang: str, source_hash: str, state: str, by: str | None = None,
-                  at: str | None = None) -> str:
+def format_attrs(source_lang: str, source_hash: str, state: str, by: str | None = None,
+                 at: str | None = None) -> str:
+    """What a translation marker says, as `from=en src=… state=… by=… at=…`: inside a marker
+    comment for a block, as the value of `title_translation` for a title."""
     parts = [f"from={source_lang}", f"src={source_hash}", f"state={state}"]
     if by:
         parts.append(f'by="{by}"' if " " in by else f"by={by}")
     if at:
         parts.append(f"at={at}")
-    return f"<!-- translation {' '.join(parts)} -->"
+    return " ".join(parts)
+
+
+def format_marker(source_lang: str, source_hash: str, state: str, by: str | None = None,
+                  at: str | None = None) -> str:
+    return f"<!-- translation {format_attrs(source_lang, source_hash, state, by, at)} -->"
+
+
+def parse_attrs(value: str) -> dict[str, str] | None:
+    """`format_attrs` read back; None unless it names a source language, a source hash and
+    a translation state."""
+    attrs = {k: v.strip('"') for k, v in _ATTR_RE.findall(value)}
+    if not (attrs.get("from") and attrs.get("src")) or attrs.get("state") not in (
+            TRANSLATION_STATES):
+        return None
+    return attrs
 
 
 def _spans(body: str) -> Iterable[tuple[str, int, int]]:

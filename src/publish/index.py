@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 # store (PyYAML) and blocks (markdown-it) are imported when a file has to be read: a run that
 # finds nothing changed does without them.
 
-SCHEMA = 2
+SCHEMA = 3  # 3: titles' translation markers
 INDEX_NAME = "index.sqlite"
 RACY_NS = 2_000_000_000  # coarser than any file system's timestamp tick
 SHARDS = 64
@@ -490,17 +490,18 @@ def _file_payload(pf: ParsedFile, blocks: list[Block]) -> tuple:
         m.title, m.authors, m.year, m.venue, m.arxiv, m.doi, m.url, m.citations, m.area,
         m.lists, [(c.field, c.value, c.source) for c in m.conflicts])
     start = t.body_line
-    return (meta, t.local_title, t.meta_in, t.body, t.body_line,
-            tuple((b.kind, b.line - start, b.text.count("\n") + 1, b.origin, b.hash,
-                   b.source_hash, b.state, b.by, b.at) for b in blocks))
+    rows = tuple((b.kind, b.line - start, b.text.count("\n") + 1, b.origin, b.hash,
+                  b.source_hash, b.state, b.by, b.at) for b in blocks)
+    return (meta, t.local_title, t.meta_in, t.title_translation, t.title_line, t.body,
+            t.body_line, rows)
 
 
 def _file_from(path: Path, lang: str, payload: tuple, with_blocks: bool) -> ParsedFile:
     from .store import ParsedFile
 
-    meta, local_title, meta_in, body, body_line, rows = payload
+    meta, local_title, meta_in, title_translation, title_line, body, body_line, rows = payload
     text = Text(lang=lang, path=path, body=body, body_line=body_line, local_title=local_title,
-                meta_in=meta_in)
+                meta_in=meta_in, title_translation=title_translation, title_line=title_line)
     if with_blocks:
         lines = body.split("\n")
         text.__dict__["blocks"] = [

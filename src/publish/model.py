@@ -16,6 +16,7 @@ from pathlib import Path
 HUMAN = "human"
 MACHINE = "machine"
 TRANSLATION_STATES = (HUMAN, MACHINE)
+TITLE = "title"  # the kind of a paper's title when it is a unit of text (status.title_unit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,10 @@ class Text:
     local_title: str | None = None
     meta_in: str | None = None  # None: this file holds the metadata
     extra: dict[str, object] = field(default_factory=dict)
+    # The local title's marker (`from=en src=… state=machine …`, see blocks.format_attrs);
+    # None for a title a person wrote without one.
+    title_translation: str | None = None
+    title_line: int = 1  # of `title:` (metadata holder) or `local_title:` in the file
 
     @cached_property
     def blocks(self) -> list[Block]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .blocks import MARKER_RE, format_marker
+from .blocks import MARKER_RE, format_attrs, format_marker
 from .config import Config
 from .derived import derived, require
 from .edit import set_marker
@@ -23,7 +23,7 @@ from .errors import Problem, PublishError
 from .ids import check_id
 from .model import HUMAN, Text
 from .status import CURRENT, MACHINE_STATE, ORIGINAL, OUTDATED, Unit, paper_status
-from .store import Transaction, read_text, split_front_matter
+from .store import Transaction, dump_yaml, read_text, split_front_matter
 
 REVIEWABLE = (MACHINE_STATE, OUTDATED)
 # A name goes into an HTML comment as one attribute: no quotes, angle brackets or `--`.
@@ -115,6 +115,8 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
                        f"and holds for both")
 
     units: dict[int, Unit] = {}
+    if status.title is not None and status.title.block is not None:
+        units[status.title.block.line] = status.title  # its `local_title:` line
     for u in status.units:
         if u.block is not None:
             units[u.block.line] = u
@@ -133,7 +135,7 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
             problems.append(Problem(f"the translation here has no source block to review it "
                                     f"against ({orphans[n].reason})", path, n))
         elif n not in units:
-            starts = ", ".join(str(u.block.line) for u in status.units
+            starts = ", ".join(str(u.block.line) for u in status.all_units
                                if u.block is not None and u.state != ORIGINAL) or "none"
             problems.append(Problem(f"no translated block starts at line {n} (they start at "
                                     f"lines: {starts}; see `publish status --details`)",
@@ -147,12 +149,16 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
     if problems:
         raise PublishError.many(problems)
     if not lines:
-        chosen = [u for u in status.units if u.state in REVIEWABLE]
+        chosen = [u for u in status.all_units if u.state in REVIEWABLE]
     body = text.body
+    title_marker: str | None = None
     for u in chosen:
         assert u.block is not None and u.source is not None
-        marker = format_marker(u.source.lang, u.source.hash, HUMAN, name, at)
-        body = set_marker(replace(text, body=body), u.block, marker)
+        if u is status.title:
+            title_marker = format_attrs(u.source.lang, u.source.hash, HUMAN, name, at)
+        else:
+            marker = format_marker(u.source.lang, u.source.hash, HUMAN, name, at)
+            body = set_marker(replace(text, body=body), u.block, marker)
         result.done.append((u.block.line, "outdated machine" if u.state == OUTDATED and
                             u.machine else u.state))
     if chosen:
@@ -160,10 +166,18 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
         old_body = split_front_matter(content)[1]
         if old_body != text.body:
             raise PublishError("changed on disk while being reviewed; run again", path)
+        head = content[: len(content) - len(old_body)]
+        if title_marker is not None:
+            # Only the marker's line: the title itself is the person's to edit.
+            line = dump_yaml({"title_translation": title_marker}).rstrip("\n")
+            head = _TITLE_MARKER_RE.sub(lambda _: line, head, count=1)
         tx = Transaction(config.root)
-        tx.write(path, content[: len(content) - len(old_body)] + body)
+        tx.write(path, head + body)
         tx.commit()
     return result
+
+
+_TITLE_MARKER_RE = re.compile(r"^title_translation:.*$", re.MULTILINE)
 
 
 def _today() -> date:

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .model import MACHINE, Block, Collection, Paper
+from .blocks import block_hash, parse_attrs
+from .model import HUMAN, MACHINE, TITLE, Block, Collection, Paper
 
 MISSING, OUTDATED, MACHINE_STATE, CURRENT, ORIGINAL = (
     "missing", "outdated", "machine", "current", "original")
@@ -67,14 +68,50 @@ class PaperStatus:
     paper: Paper
     lang: str
     state: str
-    units: list[Unit] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)  # the body's blocks
     orphans: list[Orphan] = field(default_factory=list)
+    title: Unit | None = None  # see title_unit
+
+    @property
+    def all_units(self) -> list[Unit]:
+        return [self.title, *self.units] if self.title else self.units
 
     @property
     def work(self) -> int:
         """Source text still to translate or re-check, in `text_size` units."""
-        return sum(text_size(u.original.text) for u in self.units
+        return sum(text_size(u.original.text) for u in self.all_units
                    if u.state in (MISSING, OUTDATED, MACHINE_STATE))
+
+
+def title_unit(paper: Paper, lang: str) -> Unit | None:
+    """The title as a unit of text in `lang`, when it is one: when `lang` has a local title
+    (a person's, or a machine draft recorded in `title_translation`), or when the paper has
+    no text in any language, so that its title is all a reader in `lang` could be given.
+    Otherwise a paper is listed under its title as published, which is not a gap (Chinese
+    reading lists keep English titles), and machine drafting leaves it alone."""
+    if lang == paper.source_lang:
+        return None
+    text = paper.texts.get(lang)
+    local = text.local_title if text else None
+    if local is None and any(t.blocks for t in paper.texts.values()):
+        return None
+    holder = paper.texts.get(paper.source_lang)
+    title = paper.meta.title
+    source = Block(TITLE, title, paper.source_lang, paper.source_lang,
+                   holder.title_line if holder else 1, block_hash(title))
+    if text is None or local is None:
+        return Unit(lang, MISSING, source, None)
+    attrs = parse_attrs(text.title_translation) if text.title_translation else None
+    if attrs is None:  # a person's title, with no record of what it translated: current
+        block = Block(TITLE, local, lang, source.lang, text.title_line, block_hash(local),
+                      source.hash, HUMAN)
+        return Unit(lang, CURRENT, source, block)
+    block = Block(TITLE, local, lang, attrs["from"], text.title_line, block_hash(local),
+                  attrs["src"], attrs["state"], attrs.get("by"), attrs.get("at"))
+    machine = block.state == MACHINE
+    if block.source_hash != source.hash:
+        return Unit(lang, OUTDATED, source, block, machine=machine)
+    return Unit(lang, MACHINE_STATE if machine else CURRENT, source, block, machine=machine)
 
 
 def _pair(sources: Sequence[Block], translations: Sequence[Block], lang: str,
@@ -152,13 +189,14 @@ def paper_status(paper: Paper, lang: str, languages: Iterable[str]) -> PaperStat
         if not b.is_original and b.origin not in others:
             orphans.append(Orphan(b, f"its marker names {b.origin!r}, not another language "
                                      "of the project"))
+    title = title_unit(paper, lang)
     if text is None:
         state = MISSING
-    elif units:
-        state = min((u.state for u in units), key=_RANK.__getitem__)
+    elif units or title:
+        state = min((u.state for u in (*units, title) if u), key=_RANK.__getitem__)
     else:
         state = ORIGINAL if lang == paper.source_lang else MISSING
-    return PaperStatus(paper, lang, state, units, orphans)
+    return PaperStatus(paper, lang, state, units, orphans, title)
 
 
 @dataclass

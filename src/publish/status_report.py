@@ -59,7 +59,7 @@ def compact(statuses: Mapping[str, PaperStatus], languages: Sequence[str],
     orphans = tuple(tuple((o.block.line, o.reason, o.superseded, first_words(o.block.text))
                           for o in st.orphans) for st in sts)
     details = tuple(tuple((u.state, u.machine, u.block.line if u.block else 0, u.original.lang,
-                           u.original.line, first_words(u.original.text)) for u in st.units)
+                           u.original.line, first_words(u.original.text)) for u in st.all_units)
                     for st in sts) if with_details else None
     return (tuple(st.state for st in sts), tuple(st.work for st in sts),
             orphans if any(orphans) else None, details)
@@ -687,10 +687,9 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
         langs = view.languages
         rows = ([*((st, STATE_STYLE[st]) for st in p.states.values()),
                  *((f"{n:,}", "") for n in p.work.values()), (p.id, "")] for p in shown)
-        lines = render([9] * len(langs) + [8] * len(langs) + [max(len(p.id) for p in shown)],
-                       [*langs, *(f"left {lang}" for lang in langs), "paper"], rows,
-                       right=[False] * len(langs) + [True] * len(langs)).split("\n")
-        console.print("\n".join(line.rstrip() for line in lines), soft_wrap=True)
+        console.print(render([9] * len(langs) + [8] * len(langs) + [max(len(p.id) for p in shown)],
+                             [*langs, *(f"left {lang}" for lang in langs), "paper"], rows,
+                             right=[False] * len(langs) + [True] * len(langs)), soft_wrap=True)
         if len(view.order) > len(shown):
             console.print(f"… and {len(view.order) - len(shown):,} more: --format csv, json, "
                           "markdown or html lists them all; --details shows every block.")

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from . import frontmatter
+from .blocks import parse_attrs
 from .config import Config
 from .errors import Problem, Problems, PublishError
 from .ids import all_valid, check_id
@@ -105,7 +106,7 @@ def _as_list(value: Any) -> list[str] | None:
 
 META_FIELDS = ("title", "authors", "year", "venue", "arxiv", "doi", "url", "citations", "area",
                "lists", "conflicts")
-TEXT_FIELDS = ("local_title", "meta_in")
+TEXT_FIELDS = ("local_title", "title_translation", "meta_in")
 KNOWN_FIELDS = frozenset(META_FIELDS + TEXT_FIELDS)
 ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
@@ -216,8 +217,17 @@ def parse_paper_file(path: Path, lang: str, content: str, problems: Problems,
         meta_in = None
     meta = _meta_from(front, front_text, path, problems, required=meta_in is None)
     local_title = _as_str(front.get("local_title"))
+    marker = _as_str(front.get("title_translation"))
+    if marker is not None and (local_title is None or parse_attrs(marker) is None):
+        problems.add("field 'title_translation' must go with a 'local_title' and read like "
+                     "'from=en src=<source title hash> state=machine|human'", path,
+                     _key_line(front_text, "title_translation"))
+        marker = None
+    # The title's line, for status --details and review: `title:` is written first.
+    key = "title" if meta_in is None else "local_title"
+    title_line = 2 if front_text.startswith(key + ":") else _key_line(front_text, key)
     text = Text(lang=lang, path=path, body=body, body_line=body_line, local_title=local_title,
-                meta_in=meta_in)
+                meta_in=meta_in, title_translation=marker, title_line=title_line)
     return ParsedFile(id=path.stem, text=text, meta=meta)
 
 
@@ -258,12 +268,12 @@ def paper_to_files(paper: Paper) -> dict[str, str]:
     for lang, text in paper.texts.items():
         if lang == paper.source_lang:
             front = meta_to_front(paper.meta)
-            if text.local_title:
-                front["local_title"] = text.local_title
         else:
             front = {"meta_in": paper.source_lang}
-            if text.local_title:
-                front["local_title"] = text.local_title
+        if text.local_title:
+            front["local_title"] = text.local_title
+            if text.title_translation:
+                front["title_translation"] = text.title_translation
         out[lang] = render_paper_file(front, text.body)
     return out
 

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from ..errors import PublishError
 from ..model import Collection, Paper, external_link
+from ..status import MACHINE_STATE, OUTDATED, title_unit
 from .book import Book, Chunk, Label, paper_count_label
 from .fonts import Coverage
 from .i18n import N_, format_count, gettext, html_lang, ngettext
@@ -76,6 +77,8 @@ class PaperView:
     rank: int | None
     blocks: list[BlockView]
     pairs: list[tuple[BlockView, BlockView]]
+    # Marks of the local title shown (a machine draft, or outdated): (kind, text, lang)
+    title_marks: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def ui_lang(lang: str) -> str:
@@ -197,7 +200,18 @@ class Renderer:
             citations=format_count(meta.citations, ui_code) if meta.citations is not None
             else None,
             link=link, link_label=link_label, lists=self._list_titles(paper), rank=rank,
-            blocks=blocks, pairs=pairs)
+            blocks=blocks, pairs=pairs, title_marks=self._title_marks(paper))
+
+    def _title_marks(self, paper: Paper) -> list[tuple[str, str, str]]:
+        """A local title that is a machine draft or outdated says so, as a block does."""
+        lang = ui_lang(self.options.lang)
+        unit = title_unit(paper, "zh" if lang.startswith("zh") or self.options.lang ==
+                          "bilingual" else "en")
+        if unit is None or unit.block is None:
+            return []
+        kinds = (["outdated"] if unit.state == OUTDATED else []) + (
+            ["machine"] if unit.machine or unit.state == MACHINE_STATE else [])
+        return [(kind, gettext(lang, _MARKS[kind]), html_lang(lang)) for kind in kinds]
 
     def included(self, paper: Paper) -> Label | None:
         """The title a paper is listed under, or None when --fallback skip leaves it out:

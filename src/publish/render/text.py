@@ -81,7 +81,8 @@ def shown_blocks(paper: Paper, lang: str, languages: tuple[str, ...],
         if shown.text is None and out and out[-1].text is None:
             continue  # one line for a run of missing blocks
         out.append(shown)
-    if fallback == "skip" and all(s.state == MISSING for s in out):
+    titled = status.title is not None and status.title.block is not None
+    if fallback == "skip" and all(s.state == MISSING for s in out) and not titled:
         return None
     return out
 

@@ -10,6 +10,11 @@ The plan is read off `publish.status`: for the target language, every source blo
 - an outdated *person's* translation is kept, and the new draft goes right after it: a person
   decides what to keep (`publish status` then reports the old block as an orphan);
 - originals and current person translations are never touched.
+
+A paper's title is drafted when `publish.status` counts it as a unit and it is missing (a
+paper with no text anywhere: the title is all there is) or an outdated machine draft: the
+draft goes into the front matter as `local_title`, with its marker as `title_translation`.
+An outdated person's title is left for a person.
 """
 
 from __future__ import annotations
@@ -19,15 +24,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..blocks import format_marker
+from ..blocks import format_attrs, format_marker
 from ..config import Config
 from ..edit import insert_after, replace_block
 from ..errors import PublishError
 from ..model import MACHINE, Block, Collection, Paper, Text
 from ..status import MISSING, OUTDATED, paper_status
-from ..store import Transaction, read_text, render_paper_file
+from ..store import Transaction, dump_yaml, read_text, render_paper_file
 
-INSERT, REPLACE, BESIDE = "insert", "replace", "beside"
+INSERT, REPLACE, BESIDE, TITLE_DRAFT = "insert", "replace", "beside", "title"
 ONLY_CHOICES = ("missing", "outdated", "all")
 
 ItemKey = tuple[str, str]  # (source language, source block hash)
@@ -38,7 +43,8 @@ class Need:
     """One draft to write into one paper's target file."""
 
     source: Block
-    action: str  # INSERT a missing block, REPLACE an outdated machine draft, BESIDE a person's
+    action: str  # INSERT a missing block, REPLACE an outdated machine draft, BESIDE a person's,
+    # TITLE_DRAFT: set the local title
     old: Block | None  # the outdated block replaced or kept (None for INSERT)
     anchor: Block | None  # the draft goes after this block; None: at the start of the body
     order: int  # place among the paper's source blocks
@@ -125,6 +131,10 @@ def plan_paper(config: Config, paper: Paper, to: str, froms: Iterable[str], only
     status = paper_status(paper, to, config.languages)
     file_blocks = text.blocks if text else []
     want = {"missing": (MISSING,), "outdated": (OUTDATED,), "all": (MISSING, OUTDATED)}[only]
+    title = status.title
+    if (title is not None and title.source is not None and title.source.lang in froms
+            and title.state in want and (title.state == MISSING or title.machine)):
+        plan.needs.append(Need(title.source, TITLE_DRAFT, title.block, None, -1))
     for lang in froms:
         units = [u for u in status.units if u.source is not None and u.source.lang == lang]
         blocks = [u.block for u in units]
@@ -202,21 +212,51 @@ def render_drafts(plan: PaperPlan, drafts: dict[ItemKey, str], by: str, at: str
     none is. Refuses (PublishError) when the file changed on disk since it was read."""
     ready: list[Ready] = [
         (n, (format_marker(n.source.lang, n.source.hash, MACHINE, by=by, at=at), drafts[n.key]))
-        for n in plan.needs if n.key in drafts]
-    if not ready:
+        for n in plan.needs if n.key in drafts and n.action != TITLE_DRAFT]
+    title: dict[str, str] = {}
+    for n in plan.needs:
+        if n.key in drafts and n.action == TITLE_DRAFT:
+            title = {"local_title": drafts[n.key], "title_translation":
+                     format_attrs(n.source.lang, n.source.hash, MACHINE, by, at)}
+    if not ready and not title:
         return None
     if plan.target is None:
-        front = {"meta_in": plan.paper.source_lang}
-        return plan.path, render_paper_file(front, _fresh_body(ready))
+        front = {"meta_in": plan.paper.source_lang, **title}
+        return plan.path, render_paper_file(front, _fresh_body(ready) if ready else "")
     on_disk = read_text(plan.path)
     if not on_disk.endswith(plan.target.body):
         raise PublishError("changed on disk while drafts were being made; run again",
                            plan.path)
     head = on_disk[: len(on_disk) - len(plan.target.body)]
+    if title:
+        head = _with_title(head, title, plan.path)
+    if not ready:
+        return plan.path, head + plan.target.body
     if not plan.target.body.strip():
         return plan.path, (head if head.endswith("\n\n") else head + "\n") + _fresh_body(ready)
     body = _edited_body(plan.target, ready)
     return plan.path, head + body
+
+
+_TITLE_KEYS = ("local_title:", "title_translation:")
+
+
+def _with_title(head: str, title: dict[str, str], path: Path) -> str:
+    """The file's front matter (`head`: from the first `---` to the body) with `title` in
+    place of any local title there: only a missing title or a machine draft is replaced, and
+    a draft is one line. Every other line stays as it is."""
+    lines = head.split("\n")
+    end = lines.index("---", 1)  # the closing line: split_front_matter found it
+    kept = []
+    for i, line in enumerate(lines[1:end], 1):
+        if line.startswith(_TITLE_KEYS):
+            if lines[i + 1][:1] in (" ", "\t"):
+                raise PublishError("the local title runs over several lines: set it by hand",
+                                   path, i + 1)
+            continue
+        kept.append(line)
+    added = dump_yaml(title).rstrip("\n").split("\n")
+    return "\n".join([lines[0], *kept, *added, *lines[end:]])
 
 
 class Writer:

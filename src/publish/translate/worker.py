@@ -23,6 +23,7 @@ from typing import Any
 import requests
 
 from ..blocks import split_blocks
+from ..model import TITLE
 from . import backends
 from .drafts import Item
 from .memory import Memory
@@ -131,7 +132,8 @@ class Worker:
         except PlaceholderError as exc:
             raise BlockFailed(str(exc)) from None
         blocks = split_blocks(draft, self.target)
-        if len(blocks) != 1 or blocks[0].kind != source.kind:
+        kind = "paragraph" if source.kind == TITLE else source.kind  # a title is one line
+        if len(blocks) != 1 or blocks[0].kind != kind or (kind != source.kind and "\n" in draft):
             raise BlockFailed(f"the draft would not be one {source.kind} block")
         self.memory.put(self.settings.backend, item.lang, self.target, source.hash,
                         source.text, draft)

@@ -37,7 +37,8 @@ def derive_text(text: Text) -> Text:
     return Text(lang=LANG, path=text.path, body=to_traditional(text.body),
                 body_line=text.body_line,
                 local_title=to_traditional(text.local_title) if text.local_title else None,
-                meta_in=text.meta_in)
+                meta_in=text.meta_in, title_translation=text.title_translation,
+                title_line=text.title_line)
 
 
 def derived_dir(config: Config) -> Path:
