@@ -7,8 +7,9 @@ Hugo gets a config and a minimal layout (a page per paper with its Markdown body
 page per language) in a temp dir, with content/en and content/zh copied in; its time is
 `hugo --quiet` from start to exit. publish is timed the same way, as a user runs it:
 `publish html` (every site language: en, zh and the derived zh-Hant, one process), cold
-(a new output folder, as Hugo's is; no site cache, no compiled templates; the content index warm, as in
-daily use), then after one paper changed (a new sentence appended; each repeat edits again).
+(a new output folder, as Hugo's is; no site cache, no compiled templates; the content index
+warm, as in daily use), then after one paper changed (a new sentence appended; each repeat
+edits again).
 publish's modules are compiled once into a bytecode cache in the temp dir, as an installed
 program's are (`--no-bytecode-cache`: every run compiles them, as PYTHONDONTWRITEBYTECODE
 makes this sandbox do). Each round times Hugo, publish cold and publish after the edit

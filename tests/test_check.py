@@ -400,3 +400,20 @@ def test_traditional_scale_characters_are_read_as_numbers():
     assert found[Decimal("7E+10")] == ("700億", 3)  # as written, where written
     assert Decimal("35000") in found
     assert Decimal(2) in spelled_numbers("兩個模型")
+
+
+def test_a_local_title_is_checked_like_a_block(project: Path):
+    source = "Scaling $O(n^2)$ Attention to 70B Parameters"
+    draft = f"from=en src={block_hash(source)} state=machine by=libre at=2026-12-04"
+    (project / "content/en/t.md").write_text(f"---\ntitle: '{source}'\n---\n", "utf-8")
+    (project / "content/zh/t.md").write_text(
+        f"---\nmeta_in: en\nlocal_title: 把注意力扩展到 70 亿参数\ntitle_translation: {draft}\n"
+        "---\n", "utf-8")
+    code, findings = check(project)
+    assert code == 1
+    assert {"numbers", "math"} <= {f["check"] for f in findings
+                                   if (f["file"], f["line"]) == ("content/zh/t.md", 3)}
+    (project / "content/zh/t.md").write_text(
+        f"---\nmeta_in: en\nlocal_title: 把 $O(n^2)$ 注意力扩展到 700 亿参数\n"
+        f"title_translation: {draft}\n---\n", "utf-8")
+    assert check(project) == (0, [])

@@ -179,7 +179,7 @@ def run_checks(collection: Collection, languages: Sequence[str], root: Path,
                terms: Sequence[Term] = (), options: Options = _NO_OPTIONS,
                lang: str | None = None, paper_ids: Iterable[str] | None = None,
                checks: Iterable[str] | None = None, front_of: Any = read_front) -> CheckReport:
-    from ..status import CURRENT, MACHINE_STATE, paper_status
+    from ..status import CURRENT, MACHINE_STATE, paper_status, title_unit
 
     enabled = set(checks) if checks else set(CHECKS) - options.disable
     report = CheckReport()
@@ -209,6 +209,11 @@ def run_checks(collection: Collection, languages: Sequence[str], root: Path,
             if text is None:
                 continue
             file = rel(text.path)
+            title = title_unit(paper, code) if text.local_title else None
+            if title and title.source and title.block and title.state in (CURRENT,
+                                                                          MACHINE_STATE):
+                report.pairs += 1  # a local title keeps numbers, terms and formulas too
+                add(pair_findings(title.source, title.block, terms), title.block, paper, file)
             if any(not b.is_original for b in text.blocks):
                 status = paper_status(paper, code, languages)
                 for unit in status.units:
