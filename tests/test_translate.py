@@ -481,6 +481,13 @@ def test_titles_are_drafted_where_a_title_is_all_there_is(proj: Path,
     assert row["states"]["zh"] == "machine"
     assert [(b["lang"], b["line"], b["state"], b["source_line"]) for b in row["blocks"]
             if b["lang"] == "zh"] == [("zh", 3, "machine", 2)]
+    shown = json.loads(run(proj, "show", "title-only", "--format", "json").output)
+    assert shown["texts"]["zh"]["title_translation"] == {
+        "origin": "en", "translation_of": block_hash(TITLE_ONLY), "state": "machine",
+        "by": "libre", "at": "2026-11-24"}
+    assert shown["texts"]["en"]["title_translation"] is None
+    assert f"(machine translation of en:{block_hash(TITLE_ONLY)})" in " ".join(
+        run(proj, "show", "title-only").output.split())
     server.reset()
     assert translate(proj, server, "--to", "zh").exit_code == 0 and server.requests == 0
 

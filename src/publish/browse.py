@@ -47,6 +47,16 @@ def paper_rows(collection: Collection, languages: tuple[str, ...],
     return rows
 
 
+def _title_marker(value: str | None) -> dict[str, str | None] | None:
+    from .blocks import parse_attrs
+
+    attrs = parse_attrs(value) if value else None
+    if attrs is None:
+        return None
+    return {"origin": attrs["from"], "translation_of": attrs["src"], "state": attrs["state"],
+            "by": attrs.get("by"), "at": attrs.get("at")}
+
+
 def _text_record(text: Text, lang: str) -> dict[str, Any]:
     """A text as `show` prints it; a derived language's is its source's, converted, with the
     source file's path, lines and hashes (what a person edits and `review` records)."""
@@ -62,6 +72,8 @@ def _text_record(text: Text, lang: str) -> dict[str, Any]:
         "path": str(text.path),
         "local_title": d.convert(text.local_title) if d and text.local_title
         else text.local_title,
+        # what the local title translates (blocks.format_attrs), as a block's marker says
+        "title_translation": _title_marker(text.title_translation),
         "blocks": [block(b) for b in text.blocks],
     }
     if d is not None:

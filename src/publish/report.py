@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .imports import ImportResult
@@ -68,8 +69,11 @@ def print_paper(record: dict[str, Any], lang: str | None = None) -> None:
     if lang is not None and lang not in record["texts"]:
         console.print(f"\n[bold]{lang}[/] [red]missing[/]: no text in this language yet")
     for code, text in record["texts"].items():
+        marker = text.get("title_translation")
         console.print(f"\n[bold]{code}[/] {text['path']}"
-                      + (f" — {text['local_title']}" if text["local_title"] else ""))
+                      + (f" — {escape(text['local_title'])}" if text["local_title"] else "")
+                      + (f" ({marker['state']} translation of {marker['origin']}:"
+                         f"{marker['translation_of']})" if marker else ""))
         if "derived_from" in text:
             console.print(f"  derived from {text['derived_from']} with {text['converter']}: "
                           "edit the text, at these lines, in the file above")
