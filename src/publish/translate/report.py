@@ -111,7 +111,7 @@ def print_result(r: run.Result, fmt: str) -> None:
                   f"files; {r.from_memory} from the translation memory, {r.requests} requests, "
                   f"{r.chars_sent:,} characters sent.")
     for path in r.written[:10]:
-        console.print(f"  wrote {path}", markup=False)
+        console.print(f"  wrote {path}", markup=False, soft_wrap=True)
     if len(r.written) > 10:
         console.print(f"  … and {len(r.written) - 10} more files")
     if r.blocks == 0:
@@ -170,4 +170,4 @@ def print_derived(result: DeriveResult, fmt: str, dry_run: bool) -> None:
                   f"{len(result.written)}, {result.unchanged} unchanged, "
                   f"{len(result.removed)} stale removed.")
     for path in result.written:
-        console.print(f"  {verb} {path}", markup=False)
+        console.print(f"  {verb} {path}", markup=False, soft_wrap=True)
