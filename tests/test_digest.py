@@ -227,3 +227,31 @@ def test_a_list_only_issue_is_refused_before_it_is_written(project: Path,
                  "--out", str(out))
     assert result.exit_code == 2 and "--no-record" in result.output
     assert not out.exists()
+
+
+def test_machine_drafts_are_marked_in_a_newsletter(bare: Path, tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    shutil.copytree(bare, root)
+    # One paper's summary drafted by a machine, one paper's title; one translated by a person.
+    drafted, titled, person = "segment-anything", "a-generalist-agent", "mistral-7b"
+    en = (root / "content" / "en" / f"{drafted}.md").read_text("utf-8")
+    first = next(p for p in en.split("---\n", 2)[2].split("\n\n") if p.strip())
+    (root / "content" / "zh" / f"{drafted}.md").write_text(
+        "---\nmeta_in: en\n---\n\n"
+        f"{format_marker('en', block_hash(first), 'machine', 'libre', '2026-12-01')}\n"
+        "机器起草的摘要。\n", "utf-8")
+    (root / "content" / "zh" / f"{titled}.md").write_text(
+        "---\nmeta_in: en\nlocal_title: 一个通才智能体\ntitle_translation: from=en src="
+        f"{block_hash('A Generalist Agent')} state=machine by=libre at=2026-12-01\n---\n",
+        "utf-8")
+    out = tmp_path / "zh.txt"
+    result = run(root, "digest", "--lang", "zh", "--format", "text", "--max-per-list", "1000",
+                 "--out", str(out))
+    assert result.exit_code == 0, result.output
+    items = {block.split("\n", 1)[0]: block for block in out.read_text("utf-8").split("\n* ")}
+    assert "机器翻译" in next(b for t, b in items.items() if t.startswith("Segment Anything"))
+    assert "机器翻译" not in next(b for t, b in items.items() if t.startswith("Mistral 7B"))
+    assert sum("机器翻译" in b for b in items.values()) == 2, person
+    # the title as published goes on its own line under the localized one
+    assert items["一个通才智能体"].startswith(
+        "一个通才智能体\n  A Generalist Agent\n  2022 · 机器翻译")

@@ -27,6 +27,7 @@ from ..render.book import Label
 from ..render.i18n import content_lang, format_day, format_number, gettext, html_lang, ngettext
 from ..render.markdown import MarkdownRenderer
 from ..render.text import shown_blocks
+from ..status import title_unit
 from .digest import Selection
 from .pages import environment, list_path, paper_link, paper_path, titles
 from .settings import WebSettings
@@ -50,6 +51,7 @@ class PaperItem:
     link_label: str | None
     page: str | None
     what: list[str] = field(default_factory=list)
+    machine: str | None = None  # "machine translation" when the title or summary is a draft
 
 
 @dataclass
@@ -136,13 +138,15 @@ class Mail:
             "title": self.site_title(), "number": r.number,
             "date": format_day(r.day, self.ui_lang)}
 
-    def _summary(self, paper: Paper, lang: str) -> Label | None:
+    def _summary(self, paper: Paper, lang: str) -> tuple[Label, bool] | None:
+        """The first block of text, cut at a sentence, and whether a machine drafted it."""
         for shown in shown_blocks(paper, lang, tuple(self.config.languages), "source") or []:
             if shown.text is None or shown.kind in ("heading", "code", "math", "fence"):
                 continue
             text = plain(shown.text, shown.lang)
             if text:
-                return Label(cut(text, SUMMARY_CHARS.get(shown.lang, 260)), shown.lang)
+                return (Label(cut(text, SUMMARY_CHARS.get(shown.lang, 260)), shown.lang),
+                        "machine" in shown.marks)
         return None
 
     def item(self, pid: str, what: list[str] | None = None) -> PaperItem:
@@ -156,7 +160,11 @@ class Mail:
             byline += " " + ngettext(self.ui_lang, "and %(num)s other", "and %(num)s others",
                                      more) % {"num": more}
         link, label = paper_link(paper)
-        summaries = [s for s in (self._summary(paper, code) for code in self.langs) if s]
+        found = [s for s in (self._summary(paper, code) for code in self.langs) if s]
+        summaries = [label for label, _ in found]
+        # Unreviewed machine text is marked in a newsletter as in the booklet and the site.
+        local = title_unit(paper, content_lang(lang))
+        drafted = any(machine for _, machine in found) or bool(local and local.machine)
         if self.lang == "bilingual" and len(summaries) == 2 and \
                 summaries[0].lang == summaries[1].lang:
             summaries = summaries[:1]  # no Chinese text yet: the English once
@@ -165,7 +173,8 @@ class Mail:
         lists = [self._list_title(lid) for lid in self.selection.joined.get(pid, [])]
         return PaperItem(pid, title, original, byline, paper.meta.year, lists, summary, link,
                          label, self.href(paper_path(self.page_lang, pid)),
-                         [self._what(w) for w in (what or [])])
+                         [self._what(w) for w in (what or [])],
+                         self.ui("machine translation") if drafted else None)
 
     @property
     def page_lang(self) -> str:
