@@ -320,3 +320,25 @@ def test_cli_builds_the_small_site(small: Path) -> None:
     result = run(small, "html", "--format", "json")
     assert result.exit_code == 0, result.output
     assert '"rendered": ' in result.output
+
+
+def test_reviewing_a_machine_title_updates_its_pages(small: Path) -> None:
+    """A review changes only the title's marker line in the front matter: the paper's page
+    and the list page must still lose their "machine translation" badges."""
+    from publish.blocks import block_hash
+
+    (small / "content" / "en" / "delta.md").write_text(
+        "---\ntitle: The Delta paper\nyear: 2024\nlists:\n  - small\n---\n", "utf-8")
+    (small / "content" / "lists" / "small.yaml").write_text(
+        LIST + "  - paper: delta\n    position: 4\n    added: 2026-11-23\n", "utf-8")
+    (small / "content" / "zh" / "delta.md").write_text(
+        "---\nmeta_in: en\nlocal_title: 德尔塔论文\ntitle_translation: from=en src="
+        f"{block_hash('The Delta paper')} state=machine by=libre at=2026-12-04\n---\n", "utf-8")
+    _build(small)
+    assert "badge-machine" in _page(small, "zh/papers/delta.html")
+    assert "德尔塔论文" in _page(small, "zh/lists/small.html")
+    reviewed = run(small, "review", "delta", "--lang", "zh", "--by", "mei")
+    assert reviewed.exit_code == 0, reviewed.output
+    _build(small)
+    assert "badge-machine" not in _page(small, "zh/papers/delta.html")
+    assert "德尔塔论文" in _page(small, "zh/papers/delta.html")

@@ -99,7 +99,7 @@ def _paper_digest(paper: Paper) -> str:
     Meta: the same fields in the same order, without a dataclass __repr__ per paper.)"""
     h = hashlib.sha1(f"{paper.id}\0{paper.source_lang}\0{paper.meta.__dict__!r}".encode())
     for code, text in sorted(paper.texts.items()):
-        h.update(f"\0{code}\0{text.local_title!r}\0".encode())
+        h.update(f"\0{code}\0{text.local_title!r}\0{text.title_translation!r}\0".encode())
         h.update(text.body.encode())
     return h.hexdigest()
 
@@ -107,7 +107,8 @@ def _paper_digest(paper: Paper) -> str:
 def _title_inputs(paper: Paper) -> str:
     meta = paper.meta
     return repr((meta.title, meta.year, meta.area,
-                 [(c, t.local_title) for c, t in sorted(paper.texts.items())]))
+                 [(c, t.local_title, t.title_translation)
+                  for c, t in sorted(paper.texts.items())]))
 
 
 class _Site:
