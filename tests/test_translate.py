@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -479,8 +480,10 @@ def test_titles_are_drafted_where_a_title_is_all_there_is(proj: Path,
     details = json.loads(run(proj, "status", "--format", "json", "--details").output)
     row = next(p for p in details["papers"] if p["id"] == "title-only")
     assert row["states"]["zh"] == "machine"
-    assert [(b["lang"], b["line"], b["state"], b["source_line"]) for b in row["blocks"]
-            if b["lang"] == "zh"] == [("zh", 3, "machine", 2)]
+    assert [(b["lang"], b["line"], b["state"], b["source_line"], b["kind"])
+            for b in row["blocks"] if b["lang"] == "zh"] == [("zh", 3, "machine", 2, "title")]
+    table = run(proj, "status", "--details", "--lang", "zh").output
+    assert re.search(r"title-only\s+zh\s+3\s+machine\s+en:2\s+title: Titles Only", table)
     shown = json.loads(run(proj, "show", "title-only", "--format", "json").output)
     assert shown["texts"]["zh"]["title_translation"] == {
         "origin": "en", "translation_of": block_hash(TITLE_ONLY), "state": "machine",
@@ -501,8 +504,9 @@ def test_titles_are_drafted_where_a_title_is_all_there_is(proj: Path,
     assert "local_title: '[zh] Titles Only: Sorting $O(n)$ Lists'" in redrafted
     assert redrafted.count("local_title:") == redrafted.count("title_translation:") == 1
 
-    # A person reviews it: only the marker line changes.
-    reviewed = run(proj, "review", "title-only", "--lang", "zh", "--by", "mei", env=DATE)
+    # A person reviews it (--block: the title's line or its marker's): only the marker changes.
+    reviewed = run(proj, "review", "title-only", "--lang", "zh", "--by", "mei", "--block", "4",
+                   env=DATE)
     assert reviewed.exit_code == 0, reviewed.output
     after = (proj / "content/zh/title-only.md").read_text("utf-8")
     assert after == redrafted.replace("state=machine by=libre", "state=human by=mei")
@@ -513,10 +517,59 @@ def test_titles_are_drafted_where_a_title_is_all_there_is(proj: Path,
     assert (proj / "content/zh/title-only.md").read_text("utf-8") == after
 
 
-def test_a_broken_title_marker_is_named_with_its_line(proj: Path):
+@pytest.mark.parametrize(("marker", "why"), [
+    ("from=en state=sure", "must read like"),
+    ("from=en src=abc state=human state=machine", "must read like"),  # which one is meant?
+    ("from=fr src=abc state=machine", "says from=fr, but the title it translates is in en"),
+    ("''", "must read like"),
+])
+def test_a_broken_title_marker_is_named_with_its_line(proj: Path, marker: str, why: str):
     write(proj / "content/en/title-only.md", "---\ntitle: Title Only\n---\n")
     write(proj / "content/zh/title-only.md",
-          "---\nmeta_in: en\nlocal_title: 标题\ntitle_translation: from=en state=sure\n---\n")
+          f"---\nmeta_in: en\nlocal_title: 标题\ntitle_translation: {marker}\n---\n")
     result = run(proj, "status")
     assert result.exit_code == 2
-    assert "content/zh/title-only.md:4: field 'title_translation' must" in result.output
+    assert f"content/zh/title-only.md:4: field 'title_translation' {why}" in result.output
+
+
+def test_titles_in_forms_a_line_edit_cannot_change_are_left_alone(
+        proj: Path, server: TranslationServer):
+    """A title spread over lines, a key written another way: translate and review refuse
+    with the file and line, and the file stays as it was."""
+    write(proj / "content/en/title-only.md", "---\ntitle: Title Only\n---\n")
+    stale = f"from=en src={block_hash('An Older Title')} state=machine by=libre at=2026-11-01"
+    folded = (f"---\nmeta_in: en\nlocal_title: >-\n\n  旧的机器标题\ntitle_translation: {stale}"
+              "\n---\n")
+    zh = proj / "content/zh/title-only.md"
+    write(zh, folded)
+    result = translate(proj, server, "--to", "zh", "--only", "outdated", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.output)["failed"] == [{
+        "paper": "title-only", "path": str(zh), "line": 3,
+        "reason": "'local_title' runs over several lines; set it by hand"}]
+    assert zh.read_text("utf-8") == folded
+    # A marker key with a space before its colon is still read, but not edited.
+    spaced = folded.replace("local_title: >-\n\n  旧的机器标题", "local_title: 旧的标题")
+    spaced = spaced.replace("title_translation:", "title_translation :")
+    write(zh, spaced)
+    reviewed = run(proj, "review", "title-only", "--lang", "zh", "--by", "mei")
+    assert reviewed.exit_code == 2 and "content/zh/title-only.md:4" in reviewed.output
+    assert "is written in a form publish does not edit" in reviewed.output
+    assert zh.read_text("utf-8") == spaced
+
+
+def test_an_outdated_title_a_person_wrote_is_left_for_a_person(
+        proj: Path, server: TranslationServer):
+    write(proj / "content/en/title-only.md", "---\ntitle: Title Only, Revised\n---\n")
+    human = f"from=en src={block_hash('Title Only')} state=human by=mei at=2026-11-01"
+    zh = proj / "content/zh/title-only.md"
+    write(zh, f"---\nmeta_in: en\nlocal_title: 只有标题\ntitle_translation: {human}\n---\n")
+    before = zh.read_text("utf-8")
+    result = translate(proj, server, "--to", "zh", "--only", "all", "--paper", "title-only")
+    assert result.exit_code == 0, result.output
+    assert "1 outdated title(s) a person wrote, left for a person" in result.output
+    assert zh.read_text("utf-8") == before and server.requests == 0
+    # The Traditional edition keeps the marker, as it keeps block markers.
+    assert run(proj, "translate", "--to", "zh-Hant").exit_code == 0
+    derived = (proj / "build/zh-Hant/title-only.md").read_text("utf-8")
+    assert "local_title: 只有標題" in derived and f"title_translation: {human}" in derived

@@ -122,10 +122,11 @@ def format_marker(source_lang: str, source_hash: str, state: str, by: str | None
 def parse_attrs(value: str) -> dict[str, str] | None:
     """`format_attrs` read back; None unless it names a source language, a source hash and
     a translation state."""
-    attrs = {k: v.strip('"') for k, v in _ATTR_RE.findall(value)}
-    if not (attrs.get("from") and attrs.get("src")) or attrs.get("state") not in (
-            TRANSLATION_STATES):
-        return None
+    found = _ATTR_RE.findall(value)
+    attrs = {k: v.strip('"') for k, v in found}
+    if len(attrs) != len(found) or not (attrs.get("from") and attrs.get("src")) or attrs.get(
+            "state") not in TRANSLATION_STATES:
+        return None  # an attribute twice is a hand edit gone wrong: which one is meant?
     return attrs
 
 

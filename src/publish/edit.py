@@ -6,7 +6,11 @@ formatting — stays byte for byte as it was. Callers write the result through a
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from .blocks import MARKER_RE
+from .errors import PublishError
 from .model import Block, Text
 
 
@@ -67,3 +71,49 @@ def insert_after(text: Text, anchor: Block | None, items: list[tuple[str, str]])
         lines[end:end] = ["", *new[:-1]]
     body = "\n".join(lines)
     return body if body.endswith("\n") else body + "\n"
+
+
+def set_front_keys(content: str, updates: dict[str, str], path: Path) -> str:
+    """The whole file with top-level front-matter keys set to one-line values (added before
+    the closing `---` when absent), every other line as it was. Refuses (PublishError) when a
+    key is written in a form this line edit cannot change safely — spread over several lines,
+    quoted, twice, in a flow mapping — or when the result would not read back as exactly the
+    old front matter with `updates`: a person fixes such a file by hand, nothing is lost."""
+    from .store import _key_line, dump_yaml, load_yaml, split_front_matter
+
+    front, _, _ = split_front_matter(content)
+    if front is None:
+        raise PublishError("no front matter to set the title in", path, 1)
+    before = load_yaml(front, path, first_line=2) if front.strip() else {}
+    lines = front.split("\n")[:-1]  # the front matter ends with a newline
+    for key, value in updates.items():
+        at = [i for i, line in enumerate(lines) if _KEY_RE.match(line) and
+              line.split(":", 1)[0] == key]
+        if len(at) > 1 or (not at and isinstance(before, dict) and key in before):
+            raise PublishError(f"'{key}' is written in a form publish does not edit; set it "
+                               "by hand", path,
+                               2 + at[1] if len(at) > 1 else _key_line(front, key))
+        new = dump_yaml({key: value}).rstrip("\n")
+        if "\n" in new:
+            raise PublishError(f"the new '{key}' would not fit on one line", path, 1)
+        if not at:
+            lines.append(new)
+            continue
+        i = at[0]
+        following = next((ln for ln in lines[i + 1:] if ln.strip()), "")
+        if following[:1] in (" ", "\t") or lines[i].rstrip().endswith(("|", ">", "|-", ">-")):
+            raise PublishError(f"'{key}' runs over several lines; set it by hand", path, 2 + i)
+        lines[i] = new
+    new_front = "\n".join(lines) + "\n"
+    try:
+        after = load_yaml(new_front, path, first_line=2)
+    except PublishError:
+        after = None
+    if not isinstance(before, dict) or after != {**before, **updates}:
+        raise PublishError("the front matter would not read back as intended; set "
+                           f"{', '.join(updates)} by hand", path, 2)
+    start = len("---\n")  # split_front_matter: the front matter follows the first line
+    return content[:start] + new_front + content[start + len(front):]
+
+
+_KEY_RE = re.compile(r"[A-Za-z_][\w-]*:(?: |$)")  # a top-level `key:` as dump_yaml writes it

@@ -18,12 +18,12 @@ from pathlib import Path
 from .blocks import MARKER_RE, format_attrs, format_marker
 from .config import Config
 from .derived import derived, require
-from .edit import set_marker
+from .edit import set_front_keys, set_marker
 from .errors import Problem, PublishError
 from .ids import check_id
 from .model import HUMAN, Text
 from .status import CURRENT, MACHINE_STATE, ORIGINAL, OUTDATED, Unit, paper_status
-from .store import Transaction, dump_yaml, read_text, split_front_matter
+from .store import Transaction, _key_line, load_yaml, read_text, split_front_matter
 
 REVIEWABLE = (MACHINE_STATE, OUTDATED)
 # A name goes into an HTML comment as one attribute: no quotes, angle brackets or `--`.
@@ -117,6 +117,9 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
     units: dict[int, Unit] = {}
     if status.title is not None and status.title.block is not None:
         units[status.title.block.line] = status.title  # its `local_title:` line
+        if text.title_translation:  # and its marker's line, as a block's marker line
+            front = split_front_matter(read_text(path))[0] or ""
+            units.setdefault(_key_line(front, "title_translation"), status.title)
     for u in status.units:
         if u.block is not None:
             units[u.block.line] = u
@@ -163,21 +166,20 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
                             u.machine else u.state))
     if chosen:
         content = read_text(path)
-        old_body = split_front_matter(content)[1]
-        if old_body != text.body:
+        front, old_body, _ = split_front_matter(content)
+        now = load_yaml(front or "", path, first_line=2)
+        if old_body != text.body or not isinstance(now, dict) or tuple(
+                str(now.get(k) or "").strip() or None
+                for k in ("local_title", "title_translation")) != (
+                text.local_title, text.title_translation):
             raise PublishError("changed on disk while being reviewed; run again", path)
-        head = content[: len(content) - len(old_body)]
         if title_marker is not None:
             # Only the marker's line: the title itself is the person's to edit.
-            line = dump_yaml({"title_translation": title_marker}).rstrip("\n")
-            head = _TITLE_MARKER_RE.sub(lambda _: line, head, count=1)
+            content = set_front_keys(content, {"title_translation": title_marker}, path)
         tx = Transaction(config.root)
-        tx.write(path, head + body)
+        tx.write(path, content[: len(content) - len(old_body)] + body)
         tx.commit()
     return result
-
-
-_TITLE_MARKER_RE = re.compile(r"^title_translation:.*$", re.MULTILINE)
 
 
 def _today() -> date:

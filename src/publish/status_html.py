@@ -85,7 +85,7 @@ is missing); source: the block it translates, or the original itself.</p>
 <td data-sort="{{ rank[b.state] }}"><span class="s {{ b.state }}">{{ b.state }}</span>
 {%- if b.machine and b.state == "outdated" %} (machine){% endif %}</td>
 <td>{{ b.source_lang }}:{{ b.source_line }}</td>
-<td lang="{{ b.source_lang }}">{{ b.text }}</td></tr>
+<td lang="{{ b.source_lang }}">{{ b.shown }}</td></tr>
 {% endfor %}{% endfor %}
 </tbody>
 </table>

@@ -26,6 +26,7 @@ from typing import IO, Any
 from .config import Config
 from .derived import Derived, derived, stored
 from .errors import PublishError
+from .model import TITLE
 from .status import STATES, PaperStatus, Report, Summary
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
@@ -59,7 +60,8 @@ def compact(statuses: Mapping[str, PaperStatus], languages: Sequence[str],
     orphans = tuple(tuple((o.block.line, o.reason, o.superseded, first_words(o.block.text))
                           for o in st.orphans) for st in sts)
     details = tuple(tuple((u.state, u.machine, u.block.line if u.block else 0, u.original.lang,
-                           u.original.line, first_words(u.original.text)) for u in st.all_units)
+                           u.original.line, first_words(u.original.text), u.original.kind)
+                          for u in st.all_units)
                     for st in sts) if with_details else None
     return (tuple(st.state for st in sts), tuple(st.work for st in sts),
             orphans if any(orphans) else None, details)
@@ -86,6 +88,12 @@ class BlockRow:
     source_lang: str
     source_line: int
     text: str  # the source's first words
+    kind: str = "paragraph"  # the source block's kind; "title" for a paper's title
+
+    @property
+    def shown(self) -> str:
+        """The text as a person reads it in a table: a title says it is one."""
+        return f"title: {self.text}" if self.kind == TITLE else self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +162,9 @@ class StatusView:
             if self.details is not None:
                 units = self.details.get(pid) or ((),) * len(self.all_languages)
                 row.blocks = [BlockRow(pid, lang, line or None, state, machine, src, src_line,
-                                       words)
+                                       words, kind)
                               for lang, i in cols
-                              for state, machine, line, src, src_line, words in units[i]
+                              for state, machine, line, src, src_line, words, kind in units[i]
                               if not wanted or state in wanted]
             yield row
 
@@ -389,9 +397,10 @@ class _DerivedDetails(Mapping[str, tuple]):
 
     def __getitem__(self, pid: str) -> tuple:
         units = self._details[pid]
-        mine = tuple((state, machine, line, self._d.lang, src_line, self._d.convert(words))
-                     if src == self._d.source else (state, machine, line, src, src_line, words)
-                     for state, machine, line, src, src_line, words in units[self._col])
+        mine = tuple((state, machine, line, self._d.lang, src_line, self._d.convert(words),
+                      kind) if src == self._d.source else
+                     (state, machine, line, src, src_line, words, kind)
+                     for state, machine, line, src, src_line, words, kind in units[self._col])
         return (*units[:self._col], mine, *units[self._col + 1:])
 
 
@@ -498,7 +507,8 @@ def json_chunks(view: StatusView) -> Iterator[bytes]:
                                     "states": p.states}
             item["blocks"] = [{"lang": b.lang, "line": b.line, "state": b.state,
                                "machine": b.machine, "source_lang": b.source_lang,
-                               "source_line": b.source_line, "text": b.text} for b in p.blocks]
+                               "source_line": b.source_line, "kind": b.kind, "text": b.text}
+                              for b in p.blocks]
             item["orphans"] = [{"lang": o.lang, "line": o.line, "reason": o.reason,
                                 "superseded": o.superseded, "text": o.text}
                                for o in view.orphans if o.paper == p.id]
@@ -527,7 +537,8 @@ def render_csv(view: StatusView) -> str:
         for p in view.rows():
             for b in p.blocks:
                 out.writerow([b.paper, b.lang, b.line or "", b.state, int(b.machine),
-                              b.source_lang, b.source_line, b.text, ""])
+                              b.source_lang, b.source_line, b.text,
+                              "title" if b.kind == TITLE else ""])
         for o in view.orphans:
             out.writerow([o.paper, o.lang, o.line, "superseded" if o.superseded else "orphan",
                           "", "", "", o.text, o.reason])
@@ -581,7 +592,7 @@ def render_markdown(view: StatusView) -> str:
             for b in p.blocks:
                 state = b.state + _flag(b)
                 out.append(f"| {_md(b.paper)} | {b.lang} | {b.line or '—'} | {state} | "
-                           f"{b.source_lang}:{b.source_line} | {_md(b.text)} |")
+                           f"{b.source_lang}:{b.source_line} | {_md(b.shown)} |")
     else:
         langs = view.languages
         out += ["", "## Papers, worst first", "",
@@ -669,7 +680,7 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
         text_w = max(20, console.width - fixed - 1)
         body = ([(b.paper, ""), (b.lang, ""), (str(b.line or "—"), ""),
                  (b.state + _flag(b), STATE_STYLE[b.state]),
-                 (f"{b.source_lang}:{b.source_line}", ""), (b.text.replace("\n", " "), "")]
+                 (f"{b.source_lang}:{b.source_line}", ""), (b.shown.replace("\n", " "), "")]
                 for b in blocks)
         console.print(f"\n[bold]Blocks (line: in content/{where}/<paper>.md)[/]")
         console.print(render([paper_w, 7, 5, 14, 8, text_w],

@@ -218,11 +218,19 @@ def parse_paper_file(path: Path, lang: str, content: str, problems: Problems,
     meta = _meta_from(front, front_text, path, problems, required=meta_in is None)
     local_title = _as_str(front.get("local_title"))
     marker = _as_str(front.get("title_translation"))
-    if marker is not None and (local_title is None or parse_attrs(marker) is None):
-        problems.add("field 'title_translation' must go with a 'local_title' and read like "
-                     "'from=en src=<source title hash> state=machine|human'", path,
-                     _key_line(front_text, "title_translation"))
-        marker = None
+    if "title_translation" in front:
+        attrs = parse_attrs(marker) if marker else None
+        why = ("must go with a 'local_title'" if local_title is None else
+               "belongs in a translation file (with 'meta_in'): this file's title is the "
+               "original" if meta_in is None else
+               "must read like 'from=en src=<source title hash> state=machine|human'"
+               if attrs is None else
+               f"says from={attrs['from']}, but the title it translates is in {meta_in}"
+               if attrs["from"] != meta_in else None)
+        if why:
+            problems.add(f"field 'title_translation' {why}", path,
+                         _key_line(front_text, "title_translation"))
+            marker = None
     # The title's line, for status --details and review: `title:` is written first.
     key = "title" if meta_in is None else "local_title"
     title_line = 2 if front_text.startswith(key + ":") else _key_line(front_text, key)

@@ -26,11 +26,11 @@ from pathlib import Path
 
 from ..blocks import format_attrs, format_marker
 from ..config import Config
-from ..edit import insert_after, replace_block
+from ..edit import insert_after, replace_block, set_front_keys
 from ..errors import PublishError
 from ..model import MACHINE, Block, Collection, Paper, Text
 from ..status import MISSING, OUTDATED, paper_status
-from ..store import Transaction, dump_yaml, read_text, render_paper_file
+from ..store import Transaction, read_text, render_paper_file
 
 INSERT, REPLACE, BESIDE, TITLE_DRAFT = "insert", "replace", "beside", "title"
 ONLY_CHOICES = ("missing", "outdated", "all")
@@ -61,6 +61,7 @@ class PaperPlan:
     path: Path
     target: Text | None  # None: the file does not exist yet
     needs: list[Need] = field(default_factory=list)
+    title_for_review: bool = False  # an outdated title a person wrote
 
     @property
     def keys(self) -> set[ItemKey]:
@@ -86,6 +87,8 @@ class Plan:
     froms: tuple[str, ...]
     papers: list[PaperPlan]
     items: dict[ItemKey, Item]
+    # Papers whose outdated title a person wrote: no draft replaces it, a person looks.
+    titles_for_review: list[str] = field(default_factory=list)
 
     @property
     def blocks(self) -> int:
@@ -133,8 +136,11 @@ def plan_paper(config: Config, paper: Paper, to: str, froms: Iterable[str], only
     want = {"missing": (MISSING,), "outdated": (OUTDATED,), "all": (MISSING, OUTDATED)}[only]
     title = status.title
     if (title is not None and title.source is not None and title.source.lang in froms
-            and title.state in want and (title.state == MISSING or title.machine)):
-        plan.needs.append(Need(title.source, TITLE_DRAFT, title.block, None, -1))
+            and title.state in want):
+        if title.state == MISSING or title.machine:
+            plan.needs.append(Need(title.source, TITLE_DRAFT, title.block, None, -1))
+        else:
+            plan.title_for_review = True
     for lang in froms:
         units = [u for u in status.units if u.source is not None and u.source.lang == lang]
         blocks = [u.block for u in units]
@@ -155,8 +161,11 @@ def make_plan(config: Config, collection: Collection, to: str, froms: Sequence[s
               only: str, list_id: str | None = None, paper_ids: Sequence[str] = ()) -> Plan:
     papers = []
     items: dict[ItemKey, Item] = {}
+    for_review = []
     for paper in select_papers(collection, list_id, paper_ids):
         pp = plan_paper(config, paper, to, froms, only)
+        if pp.title_for_review:
+            for_review.append(paper.id)
         if not pp.needs:
             continue
         papers.append(pp)
@@ -164,7 +173,7 @@ def make_plan(config: Config, collection: Collection, to: str, froms: Sequence[s
             item = items.setdefault(need.key, Item(need.key, need.source))
             if paper.id not in item.papers:
                 item.papers.append(paper.id)
-    return Plan(to, tuple(froms), papers, items)
+    return Plan(to, tuple(froms), papers, items, for_review)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,36 +236,15 @@ def render_drafts(plan: PaperPlan, drafts: dict[ItemKey, str], by: str, at: str
     if not on_disk.endswith(plan.target.body):
         raise PublishError("changed on disk while drafts were being made; run again",
                            plan.path)
+    if title:  # a line edit of the front matter, refused unless it reads back as meant
+        on_disk = set_front_keys(on_disk, title, plan.path)
     head = on_disk[: len(on_disk) - len(plan.target.body)]
-    if title:
-        head = _with_title(head, title, plan.path)
     if not ready:
-        return plan.path, head + plan.target.body
+        return plan.path, on_disk
     if not plan.target.body.strip():
         return plan.path, (head if head.endswith("\n\n") else head + "\n") + _fresh_body(ready)
     body = _edited_body(plan.target, ready)
     return plan.path, head + body
-
-
-_TITLE_KEYS = ("local_title:", "title_translation:")
-
-
-def _with_title(head: str, title: dict[str, str], path: Path) -> str:
-    """The file's front matter (`head`: from the first `---` to the body) with `title` in
-    place of any local title there: only a missing title or a machine draft is replaced, and
-    a draft is one line. Every other line stays as it is."""
-    lines = head.split("\n")
-    end = lines.index("---", 1)  # the closing line: split_front_matter found it
-    kept = []
-    for i, line in enumerate(lines[1:end], 1):
-        if line.startswith(_TITLE_KEYS):
-            if lines[i + 1][:1] in (" ", "\t"):
-                raise PublishError("the local title runs over several lines: set it by hand",
-                                   path, i + 1)
-            continue
-        kept.append(line)
-    added = dump_yaml(title).rstrip("\n").split("\n")
-    return "\n".join([lines[0], *kept, *added, *lines[end:]])
 
 
 class Writer:

@@ -61,7 +61,7 @@ def result_dict(r: run.Result) -> dict[str, Any]:
         "to": r.to, "from": list(r.froms), "backend": r.backend, "dry_run": r.dry_run,
         "papers": r.papers, "blocks": r.blocks, "unique": r.unique,
         "from_memory": r.from_memory, "copied": r.copied, "to_send": r.to_send,
-        "characters_to_send": r.chars_to_send,
+        "characters_to_send": r.chars_to_send, "titles_for_review": r.titles_for_review,
     }
     if r.dry_run:
         data["missing_keys"] = r.missing_keys
@@ -106,6 +106,7 @@ def print_result(r: run.Result, fmt: str) -> None:
             console.print(table, soft_wrap=True)
         if r.left:
             console.print(f"--limit leaves {len(r.left)} papers for a later run.")
+        _titles_for_review(console, r)
         return
     console.print(f"{r.backend} {pair}: {r.drafted} drafts written into {len(r.written)} "
                   f"files; {r.from_memory} from the translation memory, {r.requests} requests, "
@@ -129,9 +130,19 @@ def print_result(r: run.Result, fmt: str) -> None:
         console.print(f"[red]stopped:[/] {r.stopped}")
     if r.interrupted:
         console.print("[red]interrupted[/]: finished blocks are kept; run again to continue.")
+    _titles_for_review(console, r)
     if r.left:
         console.print(f"[yellow]{len(r.left)} papers still miss drafts[/] (run again to "
                       f"continue): {', '.join(r.left[:20])}{' …' if len(r.left) > 20 else ''}")
+
+
+def _titles_for_review(console: Any, r: run.Result) -> None:
+    if r.titles_for_review:
+        ids = r.titles_for_review
+        console.print(f"{len(ids)} outdated title(s) a person wrote, left for a person (the "
+                      f"published title changed): {', '.join(ids[:10])}"
+                      f"{' …' if len(ids) > 10 else ''}; edit, then `publish review ID "
+                      f"--lang {r.to}`", markup=False, soft_wrap=True)
 
 
 def print_backends(rows: list[dict[str, Any]], fmt: str) -> None:

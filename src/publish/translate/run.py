@@ -71,6 +71,7 @@ class Result:
     interrupted: bool = False
     missing_keys: list[str] = field(default_factory=list)
     per_paper: list[dict[str, Any]] = field(default_factory=list)  # dry run
+    titles_for_review: list[str] = field(default_factory=list)  # outdated, by a person
 
     @property
     def ok(self) -> bool:
@@ -129,6 +130,7 @@ def _run(config: Config, settings: backends.Settings, options: Options, result: 
     collection = load_collection(config)
     plan = make_plan(config, collection, options.to, result.froms, options.only,
                      options.list_id, options.paper_ids)
+    result.titles_for_review = plan.titles_for_review
     keep = load_keep_terms(config.content_dir / GLOSSARY, config.languages)
     titles = title_keys([p.meta.title for p in collection.papers.values()])
     memory = Memory.of_project(config.root, readonly=options.dry_run)

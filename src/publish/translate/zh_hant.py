@@ -55,6 +55,8 @@ def render_derived(paper: Paper, text: Text) -> str:
                              "source_hash": source_hash(text), "meta_in": paper.source_lang}
     if derived.local_title:
         front["local_title"] = derived.local_title
+        if derived.title_translation:  # as block markers stay in the body: ASCII, kept
+            front["title_translation"] = derived.title_translation
     return render_paper_file(front, derived.body)
 
 
