@@ -654,21 +654,22 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
                              for lang, s in view.summary.items()))
     console.print(t)
     if view.lists:
-        t = table("By reading list")
-        t.caption = "left: " + ", ".join(f"{view.unit(lang)} into {lang}"
-                                         for lang in view.languages)
-        t.caption_justify = "left"
-        t.padding = (0, 1, 0, 0)  # one space between columns: 80 columns hold every header
-        t.add_column("list", no_wrap=True)  # ids are short, and whole ones can be copied
-        for name in ("lang", "papers", *STATES[:3], "coverage", "left"):
-            t.add_column(state(name) if name in STATE_STYLE else name,
-                         justify="left" if name == "lang" else "right")
-        for lid, by_lang in view.lists.items():
-            for i, (lang, s) in enumerate(by_lang.items()):
-                t.add_row(lid if i == 0 else "", lang, f"{s.papers:,}",
-                          *(f"{s.states[name]:,}" for name in STATES[:3]),
-                          f"{s.coverage:.1f}%", f"{s.words_to_translate:,}")
-        console.print(t)
+        from .termtable import render
+
+        console.print("\n[bold]By reading list[/]")
+        head = ["list", "lang", "papers", *STATES[:3], "coverage", "left"]
+        rows = [[lid if i == 0 else "", lang, f"{s.papers:,}",
+                 *(f"{s.states[name]:,}" for name in STATES[:3]),
+                 f"{s.coverage:.1f}%", f"{s.words_to_translate:,}"]
+                for lid, by_lang in view.lists.items()
+                for i, (lang, s) in enumerate(by_lang.items())]
+        # Fixed widths, in one write: ids whole and numbers never cut; a terminal narrower
+        # than the table wraps its lines rather than the table hiding a column.
+        widths = [max(len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(head)]
+        console.print(render(widths, head, ([(c, "") for c in r] for r in rows),
+                             right=[False, False] + [True] * (len(head) - 2)), soft_wrap=True)
+        console.print("left: " + ", ".join(f"{view.unit(lang)} into {lang}"
+                                           for lang in view.languages))
     if view.detailed:
         from .termtable import render
 
