@@ -699,9 +699,12 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
         langs = view.languages
         rows = ([*((st, STATE_STYLE[st]) for st in p.states.values()),
                  *((f"{n:,}", "") for n in p.work.values()), (p.id, "")] for p in shown)
-        console.print(render([9] * len(langs) + [8] * len(langs) + [max(len(p.id) for p in shown)],
-                             [*langs, *(f"left {lang}" for lang in langs), "paper"], rows,
-                             right=[False] * len(langs) + [True] * len(langs)), soft_wrap=True)
+        widths = ([max(9, len(lang)) for lang in langs] +
+                  [max(8, len(f"left {lang}")) for lang in langs] +
+                  [max(len(p.id) for p in shown)])
+        console.print(render(widths, [*langs, *(f"left {lang}" for lang in langs), "paper"],
+                             rows, right=[False] * len(langs) + [True] * len(langs)),
+                      soft_wrap=True)
         if len(view.order) > len(shown):
             console.print(f"… and {len(view.order) - len(shown):,} more: --format csv, json, "
                           "markdown or html lists them all; --details shows every block.")
