@@ -79,11 +79,11 @@ def set_front_keys(content: str, updates: dict[str, str], path: Path) -> str:
     key is written in a form this line edit cannot change safely — spread over several lines,
     quoted, twice, in a flow mapping — or when the result would not read back as exactly the
     old front matter with `updates`: a person fixes such a file by hand, nothing is lost."""
-    from .store import _key_line, dump_yaml, load_yaml, split_front_matter
+    from .store import dump_yaml, key_line, load_yaml, split_front_matter
 
     front, _, _ = split_front_matter(content)
     if front is None:
-        raise PublishError("no front matter to set the title in", path, 1)
+        raise PublishError("no front matter to edit", path, 1)
     before = load_yaml(front, path, first_line=2) if front.strip() else {}
     lines = front.split("\n")[:-1]  # the front matter ends with a newline
     for key, value in updates.items():
@@ -92,7 +92,7 @@ def set_front_keys(content: str, updates: dict[str, str], path: Path) -> str:
         if len(at) > 1 or (not at and isinstance(before, dict) and key in before):
             raise PublishError(f"'{key}' is written in a form publish does not edit; set it "
                                "by hand", path,
-                               2 + at[1] if len(at) > 1 else _key_line(front, key))
+                               2 + at[1] if len(at) > 1 else key_line(front, key))
         new = dump_yaml({key: value}).rstrip("\n")
         if "\n" in new:
             raise PublishError(f"the new '{key}' would not fit on one line", path, 1)

@@ -23,7 +23,7 @@ from .errors import Problem, PublishError
 from .ids import check_id
 from .model import HUMAN, Text
 from .status import CURRENT, MACHINE_STATE, ORIGINAL, OUTDATED, Unit, paper_status
-from .store import Transaction, _key_line, load_yaml, read_text, split_front_matter
+from .store import Transaction, key_line, load_yaml, read_text, split_front_matter
 
 REVIEWABLE = (MACHINE_STATE, OUTDATED)
 # A name goes into an HTML comment as one attribute: no quotes, angle brackets or `--`.
@@ -119,7 +119,7 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
         units[status.title.block.line] = status.title  # its `local_title:` line
         if text.title_translation:  # and its marker's line, as a block's marker line
             front = split_front_matter(read_text(path))[0] or ""
-            units.setdefault(_key_line(front, "title_translation"), status.title)
+            units.setdefault(key_line(front, "title_translation"), status.title)
     for u in status.units:
         if u.block is not None:
             units[u.block.line] = u

@@ -62,7 +62,7 @@ def value_line(text: str, value: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
-def _key_line(front: str, key: str, offset: int = 2) -> int:
+def key_line(front: str, key: str, offset: int = 2) -> int:
     m = re.search(rf"^{re.escape(key)}\s*:", front, re.MULTILINE)
     return offset + (front.count("\n", 0, m.start()) if m else 0)
 
@@ -114,7 +114,7 @@ ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 def _meta_from(front: dict[str, Any], fm: str, path: Path, problems: Problems,
                required: bool) -> Meta | None:
     def bad(key: str, what: str) -> None:
-        problems.add(f"field '{key}' {what}", path, _key_line(fm, key))
+        problems.add(f"field '{key}' {what}", path, key_line(fm, key))
 
     title = _as_str(front.get("title"))
     if title is None:
@@ -209,34 +209,42 @@ def parse_paper_file(path: Path, lang: str, content: str, problems: Problems,
         for key in front:
             if key not in KNOWN_FIELDS:
                 problems.add(f"unknown field {key!r} (known: {', '.join(sorted(KNOWN_FIELDS))})",
-                             path, _key_line(front_text, key))
+                             path, key_line(front_text, key))
     meta_in = _as_str(front.get("meta_in"))
     if meta_in is not None and (meta_in not in languages or meta_in == lang):
         problems.add(f"field 'meta_in' must name another language of the project, not "
-                     f"{meta_in!r}", path, _key_line(front_text, "meta_in"))
+                     f"{meta_in!r}", path, key_line(front_text, "meta_in"))
         meta_in = None
     meta = _meta_from(front, front_text, path, problems, required=meta_in is None)
     local_title = _as_str(front.get("local_title"))
     marker = _as_str(front.get("title_translation"))
     if "title_translation" in front:
-        attrs = parse_attrs(marker) if marker else None
-        why = ("must go with a 'local_title'" if local_title is None else
-               "belongs in a translation file (with 'meta_in'): this file's title is the "
-               "original" if meta_in is None else
-               "must read like 'from=en src=<source title hash> state=machine|human'"
-               if attrs is None else
-               f"says from={attrs['from']}, but the title it translates is in {meta_in}"
-               if attrs["from"] != meta_in else None)
+        why = _title_marker_problem(marker, local_title, meta_in)
         if why:
             problems.add(f"field 'title_translation' {why}", path,
-                         _key_line(front_text, "title_translation"))
+                         key_line(front_text, "title_translation"))
             marker = None
     # The title's line, for status --details and review: `title:` is written first.
     key = "title" if meta_in is None else "local_title"
-    title_line = 2 if front_text.startswith(key + ":") else _key_line(front_text, key)
+    title_line = 2 if front_text.startswith(key + ":") else key_line(front_text, key)
     text = Text(lang=lang, path=path, body=body, body_line=body_line, local_title=local_title,
                 meta_in=meta_in, title_translation=marker, title_line=title_line)
     return ParsedFile(id=path.stem, text=text, meta=meta)
+
+
+def _title_marker_problem(marker: str | None, local_title: str | None,
+                          meta_in: str | None) -> str | None:
+    """What is wrong with a `title_translation` value, or None."""
+    if local_title is None:
+        return "must go with a 'local_title'"
+    if meta_in is None:
+        return "belongs in a translation file (with 'meta_in'): this file's title is the original"
+    attrs = parse_attrs(marker) if marker else None
+    if attrs is None:
+        return "must read like 'from=en src=<source title hash> state=machine|human'"
+    if attrs["from"] != meta_in:
+        return f"says from={attrs['from']}, but the title it translates is in {meta_in}"
+    return None
 
 
 def render_paper_file(front: dict[str, Any], body: str) -> str:
@@ -317,12 +325,12 @@ def parse_list_file(path: Path, content: str, problems: Problems,
     lang = _as_str(data.get("lang"))
     if lang not in languages:
         problems.add(f"'lang' must be one of {', '.join(languages)}, not {lang!r}", path,
-                     _key_line(content, "lang", 1))
+                     key_line(content, "lang", 1))
         lang = languages[0]
     title = data.get("title")
     if not isinstance(title, dict) or not all(isinstance(v, str) for v in title.values()):
         problems.add("'title' must map languages to the list's title", path,
-                     _key_line(content, "title", 1))
+                     key_line(content, "title", 1))
         title = {}
     rl = ReadingList(id=list_id, lang=lang, title=dict(title), path=path)
     for key in ("source", "description"):
@@ -330,10 +338,10 @@ def parse_list_file(path: Path, content: str, problems: Problems,
         if isinstance(value, dict):
             setattr(rl, key, {str(k): str(v) for k, v in value.items()})
         else:
-            problems.add(f"'{key}' must be a mapping", path, _key_line(content, key, 1))
+            problems.add(f"'{key}' must be a mapping", path, key_line(content, key, 1))
     raw_entries = data.get("entries", [])
     if not isinstance(raw_entries, list):
-        problems.add("'entries' must be a list", path, _key_line(content, "entries", 1))
+        problems.add("'entries' must be a list", path, key_line(content, "entries", 1))
         return rl
     lines = _entry_lines(content)
     valid = all_valid([raw["paper"] for raw in raw_entries
@@ -341,7 +349,7 @@ def parse_list_file(path: Path, content: str, problems: Problems,
     seen: dict[str, int] = {}
     days: dict[str, date] = {}  # a list has few distinct dates: parse each once
     for i, raw in enumerate(raw_entries):
-        line = lines[i] if i < len(lines) else _key_line(content, "entries", 1)
+        line = lines[i] if i < len(lines) else key_line(content, "entries", 1)
         if not isinstance(raw, dict) or not isinstance(raw.get("paper"), str):
             problems.add("each entry needs 'paper: <paper id>'", path, line)
             continue
