@@ -469,6 +469,7 @@ def test_titles_are_drafted_where_a_title_is_all_there_is(proj: Path,
 
     result = translate(proj, server, "--to", "zh", "--format", "json")
     assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["titles"] == 1  # the person's title is not drafted
     assert "$O(n)$" not in " ".join(server.texts)  # math in a title is protected too
     drafted = (proj / "content/zh/title-only.md").read_text("utf-8")
     assert drafted == (

@@ -94,6 +94,10 @@ class Plan:
     def blocks(self) -> int:
         return sum(len(p.needs) for p in self.papers)
 
+    @property
+    def titles(self) -> int:
+        return sum(n.action == TITLE_DRAFT for p in self.papers for n in p.needs)
+
 
 def select_papers(collection: Collection, list_id: str | None,
                   paper_ids: Sequence[str]) -> list[Paper]:

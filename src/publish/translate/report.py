@@ -59,7 +59,7 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[run.Progress], None
 def result_dict(r: run.Result) -> dict[str, Any]:
     data: dict[str, Any] = {
         "to": r.to, "from": list(r.froms), "backend": r.backend, "dry_run": r.dry_run,
-        "papers": r.papers, "blocks": r.blocks, "unique": r.unique,
+        "papers": r.papers, "blocks": r.blocks, "titles": r.titles, "unique": r.unique,
         "from_memory": r.from_memory, "copied": r.copied, "to_send": r.to_send,
         "characters_to_send": r.chars_to_send, "titles_for_review": r.titles_for_review,
     }
@@ -82,8 +82,9 @@ def print_result(r: run.Result, fmt: str) -> None:
     console = _console()
     pair = f"{'+'.join(r.froms)} → {r.to}"
     if r.dry_run:
+        titles = f" ({r.titles} of them titles)" if r.titles else ""
         console.print(f"[bold]dry run[/] ({r.backend}, {pair}): {r.blocks} blocks to draft in "
-                      f"{r.papers} papers; {r.unique} distinct, {r.from_memory} in the "
+                      f"{r.papers} papers{titles}; {r.unique} distinct, {r.from_memory} in the "
                       f"translation memory, {r.copied} copied as they are (code, math); "
                       f"[bold]{r.to_send} would be sent, {r.chars_to_send:,} characters[/]. "
                       "Nothing sent, nothing written.")

@@ -55,6 +55,7 @@ class Result:
     dry_run: bool
     papers: int = 0  # papers with at least one block to draft
     blocks: int = 0  # blocks to draft, a block counted once per place it is needed
+    titles: int = 0  # how many of those blocks are papers' titles
     unique: int = 0  # distinct source blocks among them
     from_memory: int = 0  # distinct blocks already in the translation memory
     copied: int = 0  # distinct blocks that need no service (code, pure math)
@@ -165,6 +166,7 @@ class _Triage:
 def _triage(settings: backends.Settings, options: Options, plan: Plan, memory: Memory | None,
             keep: list[str], titles: frozenset[str], result: Result) -> _Triage:
     result.papers, result.blocks, result.unique = len(plan.papers), plan.blocks, len(plan.items)
+    result.titles = plan.titles
     t = _Triage({}, set(), [], {}, set())
     if memory is not None:
         for lang in plan.froms:
