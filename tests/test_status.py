@@ -598,3 +598,28 @@ def test_a_run_of_edits_keeps_the_cache_equal_to_reading_everything(seeded: Path
         "papers"] + 1
     put(a, original + "\nAgain.\n")
     same()
+
+
+def test_worker_processes_give_what_one_process_gives(seeded: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch):
+    """A big tree is parsed in forked workers that read their files ahead in a thread: the
+    same report, and the same one-line error for a broken file, as one process gives."""
+    import shutil
+
+    root = tmp_path / "copy"
+    shutil.copytree(seeded, root, ignore=shutil.ignore_patterns("build"))
+    serial = run(root, "status", "--format", "json", "--no-cache")
+    assert serial.exit_code == 0
+    broken = root / "content" / "zh" / "mistral-7b.md"
+    good = broken.read_bytes()
+    broken.write_bytes(good.replace("尽管".encode(), b"\xff\xfe", 1))
+    serial_error = run(root, "status", "--no-cache").output
+    broken.write_bytes(good)
+    monkeypatch.setattr(status_cache, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(status_cache, "default_jobs", lambda: 2)
+    assert run(root, "status", "--format", "json").stdout == serial.stdout
+    shutil.rmtree(root / "build")
+    broken.write_bytes(good.replace("尽管".encode(), b"\xff\xfe", 1))
+    parallel = run(root, "status")
+    assert parallel.exit_code == 2 and parallel.output == serial_error
+    assert "content/zh/mistral-7b.md:5: not valid UTF-8" in parallel.output

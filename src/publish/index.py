@@ -361,16 +361,29 @@ def _folder(config: Config, lang: str) -> Path:
     return _FOLDERS[key]
 
 
-def parse_file(config: Config, lang: str, pid: str,
-               problems: list[tuple[tuple[int, str], list[Problem]]]) -> ParsedFile | None:
-    """store.parse_paper_file on content/<lang>/<pid>.md; its problems go to `problems`,
-    under the key that sorts them as store.load_collection reports them."""
-    from .store import parse_paper_file, read_text
+def paper_path(config: Config, lang: str, pid: str) -> Path:
+    return _folder(config, lang) / f"{pid}.md"
 
-    path = _folder(config, lang) / f"{pid}.md"
+
+def parse_file(config: Config, lang: str, pid: str,
+               problems: list[tuple[tuple[int, str], list[Problem]]],
+               data: bytes | OSError | None = None) -> ParsedFile | None:
+    """store.parse_paper_file on content/<lang>/<pid>.md (its bytes, or the error reading
+    them, in `data` when they were read ahead); its problems go to `problems`, under the key
+    that sorts them as store.load_collection reports them."""
+    from .store import parse_paper_file, read_text
+    from .textfile import decode
+
+    path = paper_path(config, lang, pid)
     found = Problems()
     try:
-        pf = parse_paper_file(path, lang, read_text(path), found, config.languages)
+        if data is None:
+            text = read_text(path)
+        elif isinstance(data, OSError):
+            raise PublishError(f"cannot read: {data.strerror}", path)
+        else:
+            text = decode(data, path)
+        pf = parse_paper_file(path, lang, text, found, config.languages)
     except PublishError as exc:
         found.items.extend(exc.problems)
         pf = None
