@@ -463,7 +463,9 @@ def _load_collection(config: Config) -> Collection:
             else:
                 paths.append(path)
         folders.append((lang, paths, bad))
-    reading = read_many([path for _, paths, _ in folders for path in paths])
+    # Two reads in flight: a tree the OS cache has dropped loads a third faster (10,000
+    # papers: 1.6-1.9 s -> 1.2 s), a cached one ~5% slower (0.53 -> 0.55 s), measured.
+    reading = read_many([path for _, paths, _ in folders for path in paths], threads=2)
     for lang, paths, bad in folders:
         problems.items.extend(bad)
         for path, data in zip(paths, reading, strict=False):  # paths first: stops in time
