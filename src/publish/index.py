@@ -372,17 +372,12 @@ def parse_file(config: Config, lang: str, pid: str,
     them, in `data` when they were read ahead); its problems go to `problems`, under the key
     that sorts them as store.load_collection reports them."""
     from .store import parse_paper_file, read_text
-    from .textfile import decode
+    from .textfile import text_of
 
     path = paper_path(config, lang, pid)
     found = Problems()
     try:
-        if data is None:
-            text = read_text(path)
-        elif isinstance(data, OSError):
-            raise PublishError(f"cannot read: {data.strerror}", path)
-        else:
-            text = decode(data, path)
+        text = read_text(path) if data is None else text_of(data, path)
         pf = parse_paper_file(path, lang, text, found, config.languages)
     except PublishError as exc:
         found.items.extend(exc.problems)

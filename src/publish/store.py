@@ -26,8 +26,9 @@ from .ids import all_valid, check_id
 from .model import Collection, Conflict, Entry, Meta, Paper, ReadingList, Text
 
 # Reading files lives in textfile (config needs it without YAML); callers may import it here.
-from .textfile import decode, read_many, read_text
+from .textfile import decode as decode
 from .textfile import read_bytes as read_bytes
+from .textfile import read_many, read_text, text_of
 
 # ---------------------------------------------------------------------------------------------
 # Decoding
@@ -470,9 +471,7 @@ def _load_collection(config: Config) -> Collection:
         problems.items.extend(bad)
         for path, data in zip(paths, reading, strict=False):  # paths first: stops in time
             try:
-                if isinstance(data, OSError):
-                    raise PublishError(f"cannot read: {data.strerror}", path)
-                pf = parse_paper_file(path, lang, decode(data, path), problems,
+                pf = parse_paper_file(path, lang, text_of(data, path), problems,
                                       config.languages)
             except PublishError as exc:
                 problems.items.extend(exc.problems)

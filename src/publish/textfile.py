@@ -102,9 +102,12 @@ def read_many(paths: Sequence[Path], batch: int = 256, threads: int = 1
         thread.join()
 
 
-def read_text(path: Path) -> str:
-    try:
-        data = read_bytes(path)
-    except OSError as exc:
-        raise PublishError(f"cannot read: {exc.strerror}", path) from None
+def text_of(data: bytes | OSError, path: Path) -> str:
+    """A file's text from what reading it gave (see read_many), or a PublishError."""
+    if isinstance(data, OSError):
+        raise PublishError(f"cannot read: {data.strerror}", path)
     return decode(data, path)
+
+
+def read_text(path: Path) -> str:
+    return text_of(_read_or_error(path), path)
