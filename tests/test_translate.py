@@ -548,7 +548,7 @@ def test_titles_in_forms_a_line_edit_cannot_change_are_left_alone(
     assert json.loads(result.output)["failed"] == [{
         "paper": "title-only", "path": str(zh), "line": 3,
         "reason": "'local_title' runs over several lines; set it by hand"}]
-    assert zh.read_text("utf-8") == folded
+    assert zh.read_text("utf-8") == folded and server.requests == 0  # found before sending
     # A marker key with a space before its colon is still read, but not edited.
     spaced = folded.replace("local_title: >-\n\n  旧的机器标题", "local_title: 旧的标题")
     spaced = spaced.replace("title_translation:", "title_translation :")

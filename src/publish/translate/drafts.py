@@ -62,6 +62,7 @@ class PaperPlan:
     target: Text | None  # None: the file does not exist yet
     needs: list[Need] = field(default_factory=list)
     title_for_review: bool = False  # an outdated title a person wrote
+    refused: dict[str, object] | None = None  # its machine title is in a form not edited
 
     @property
     def keys(self) -> set[ItemKey]:
@@ -89,6 +90,7 @@ class Plan:
     items: dict[ItemKey, Item]
     # Papers whose outdated title a person wrote: no draft replaces it, a person looks.
     titles_for_review: list[str] = field(default_factory=list)
+    refused: list[dict[str, object]] = field(default_factory=list)  # see PaperPlan.refused
 
     @property
     def blocks(self) -> int:
@@ -142,7 +144,11 @@ def plan_paper(config: Config, paper: Paper, to: str, froms: Iterable[str], only
     if (title is not None and title.source is not None and title.source.lang in froms
             and title.state in want):
         if title.state == MISSING or title.machine:
-            plan.needs.append(Need(title.source, TITLE_DRAFT, title.block, None, -1))
+            refused = _title_not_editable(plan) if title.block is not None else None
+            if refused is None:
+                plan.needs.append(Need(title.source, TITLE_DRAFT, title.block, None, -1))
+            else:  # found now rather than after its draft was paid for
+                plan.refused = refused
         else:
             plan.title_for_review = True
     for lang in froms:
@@ -161,15 +167,31 @@ def plan_paper(config: Config, paper: Paper, to: str, froms: Iterable[str], only
     return plan
 
 
+def _title_not_editable(plan: PaperPlan) -> dict[str, object] | None:
+    """Why the file's local title cannot be replaced by a line edit (set_front_keys), as a
+    failure entry; None when it can."""
+    try:
+        set_front_keys(read_text(plan.path), {"local_title": "-", "title_translation": "-"},
+                       plan.path)
+    except PublishError as exc:
+        problem = exc.problems[0]
+        return {"paper": plan.paper.id, "path": str(problem.path or plan.path),
+                "line": problem.line, "reason": problem.message}
+    return None
+
+
 def make_plan(config: Config, collection: Collection, to: str, froms: Sequence[str],
               only: str, list_id: str | None = None, paper_ids: Sequence[str] = ()) -> Plan:
     papers = []
     items: dict[ItemKey, Item] = {}
-    for_review = []
+    for_review: list[str] = []
+    refused: list[dict[str, object]] = []
     for paper in select_papers(collection, list_id, paper_ids):
         pp = plan_paper(config, paper, to, froms, only)
         if pp.title_for_review:
             for_review.append(paper.id)
+        if pp.refused:
+            refused.append(pp.refused)
         if not pp.needs:
             continue
         papers.append(pp)
@@ -177,7 +199,7 @@ def make_plan(config: Config, collection: Collection, to: str, froms: Sequence[s
             item = items.setdefault(need.key, Item(need.key, need.source))
             if paper.id not in item.papers:
                 item.papers.append(paper.id)
-    return Plan(to, tuple(froms), papers, items, for_review)
+    return Plan(to, tuple(froms), papers, items, for_review, refused)
 
 
 # ---------------------------------------------------------------------------------------------

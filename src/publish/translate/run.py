@@ -245,7 +245,8 @@ def _send_and_write(config: Config, settings: backends.Settings, plan: Plan, mem
         if pp.keys & drafts.keys():
             writer.add(pp.paper.id)
     writer.flush(force=True)
-    result.written, result.drafted, result.failed = writer.written, writer.drafted, writer.failed
+    result.written, result.drafted = writer.written, writer.drafted
+    result.failed = [*plan.refused, *writer.failed]
     result.requests, result.chars_sent = progress.requests, progress.chars_sent
     result.stopped = None if result.interrupted else worker.stop_reason
     for key, reason in failures.items():
