@@ -543,7 +543,8 @@ def test_titles_in_forms_a_line_edit_cannot_change_are_left_alone(
               "\n---\n")
     zh = proj / "content/zh/title-only.md"
     write(zh, folded)
-    result = translate(proj, server, "--to", "zh", "--only", "outdated", "--format", "json")
+    result = translate(proj, server, "--to", "zh", "--only", "outdated", "--paper",
+                       "title-only", "--format", "json")
     assert result.exit_code == 1
     assert json.loads(result.output)["failed"] == [{
         "paper": "title-only", "path": str(zh), "line": 3,
