@@ -255,3 +255,34 @@ def test_machine_drafts_are_marked_in_a_newsletter(bare: Path, tmp_path: Path) -
     # the title as published goes on its own line under the localized one
     assert items["一个通才智能体"].startswith(
         "一个通才智能体\n  A Generalist Agent\n  2022 · 机器翻译")
+
+
+def test_machine_drafts_are_news_only_once_a_person_reviews_them(bare: Path,
+                                                                 tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    shutil.copytree(bare, root)
+    first = run(root, "digest", "--format", "text", "--record", "--out", str(tmp_path / "1.txt"),
+                env={"SOURCE_DATE_EPOCH": "1795478400"})  # 2026-11-24
+    assert first.exit_code == 0, first.output
+    drafted, titled = "a-convnet-for-the-2020s", "a-generalist-agent"  # no zh yet
+    en = (root / "content" / "en" / f"{drafted}.md").read_text("utf-8")
+    source = next(p for p in en.split("---\n", 2)[2].split("\n\n") if p.strip())
+    (root / "content" / "zh" / f"{drafted}.md").write_text(
+        "---\nmeta_in: en\n---\n\n"
+        f"{format_marker('en', block_hash(source), 'machine', 'libre', '2026-12-01')}\n"
+        "机器起草的摘要。\n", "utf-8")
+    (root / "content" / "zh" / f"{titled}.md").write_text(
+        "---\nmeta_in: en\nlocal_title: 一个通才智能体\ntitle_translation: from=en src="
+        f"{block_hash('A Generalist Agent')} state=machine by=libre at=2026-12-01\n---\n",
+        "utf-8")
+    later = {"SOURCE_DATE_EPOCH": "1796169600"}  # 2026-12-02
+    quiet = run(root, "digest", "--since-last", "--format", "text", env=later)
+    assert quiet.exit_code == 1 and "nothing new" in quiet.output  # drafts are not news
+    for pid in (drafted, titled):
+        assert run(root, "review", pid, "--lang", "zh", "--by", "mei", env=later).exit_code == 0
+    out = tmp_path / "2.txt"
+    news = run(root, "digest", "--since-last", "--format", "text", "--out", str(out), env=later)
+    assert news.exit_code == 0, news.output
+    text = out.read_text("utf-8")
+    assert text.count("translated into Chinese") == 2
+    assert "A Generalist Agent (translated into Chinese)" in text

@@ -28,9 +28,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..blocks import parse_attrs
 from ..config import Config
 from ..errors import PublishError
-from ..model import Collection, Paper
+from ..model import HUMAN, MACHINE, Collection, Paper, Text
 from ..store import Transaction, dump_yaml, load_yaml, read_text
 
 RECORD = "digests.yaml"
@@ -122,11 +123,25 @@ def load_record(config: Config) -> list[IssueRecord]:
     return sorted(out, key=lambda r: r.number)
 
 
+# 2: what a person wrote or reviewed, without machine drafts and markers. A state file of
+# another version is not compared (its papers would all look changed once).
+STATE_VERSION = 2
+
+
+def _title_attrs(text: Text) -> dict[str, str] | None:
+    return parse_attrs(text.title_translation) if text.title_translation else None
+
+
 def fingerprint(paper: Paper) -> str:
+    """The paper's text as subscribers should hear of it changing: unreviewed machine drafts
+    (blocks and titles) are not news until a person reviews them."""
     h = hashlib.sha1()
     for code, text in sorted(paper.texts.items()):
-        h.update(f"{code}\0{text.local_title or ''}\0".encode())
-        h.update(re.sub(r"\s+", "", text.body).encode())
+        attrs = _title_attrs(text)
+        title = "" if attrs and attrs["state"] == MACHINE else text.local_title or ""
+        blocks = [re.sub(r"\s+", "", b.text) for b in text.blocks if b.state != MACHINE]
+        if title or blocks:  # a file of machine drafts only is as good as none yet
+            h.update("\0".join([code, title, *blocks, ""]).encode())
     return h.hexdigest()[:12]
 
 
@@ -136,20 +151,28 @@ def _load_state(config: Config) -> dict[str, str] | None:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    return data.get("papers") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+        return None
+    return data.get("papers")
 
 
 def _translated_since(paper: Paper, since: date) -> list[str]:
+    """Languages a person translated or reviewed text (or the title) into since `since`."""
     langs = []
     for code, text in sorted(paper.texts.items()):
-        for block in text.blocks:
-            if block.source_hash is not None and block.at:
-                try:
-                    if date.fromisoformat(block.at[:10]) >= since:
-                        langs.append(code)
-                        break
-                except ValueError:
-                    continue
+        attrs = _title_attrs(text)
+        marks = [(b.state, b.at) for b in text.blocks if b.source_hash is not None]
+        if attrs:
+            marks.append((attrs["state"], attrs.get("at")))
+        for state, at in marks:
+            if state != HUMAN or not at:
+                continue
+            try:
+                if date.fromisoformat(at[:10]) >= since:
+                    langs.append(code)
+                    break
+            except ValueError:
+                continue
     return langs
 
 
@@ -254,6 +277,6 @@ def save_record(config: Config, collection: Collection, selection: Selection) ->
     tx.write(record_path(config), header + dump_yaml({"issues": [r.as_yaml() for r in records]}))
     state = {pid: fingerprint(p) for pid, p in sorted(collection.papers.items())}
     tx.write(config.content_dir / STATE,
-             json.dumps({"issue": selection.record.number, "papers": state}, indent=0,
-                        sort_keys=True) + "\n")
+             json.dumps({"issue": selection.record.number, "papers": state,
+                         "version": STATE_VERSION}, indent=0, sort_keys=True) + "\n")
     return tx.commit()
