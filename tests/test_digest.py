@@ -229,21 +229,30 @@ def test_a_list_only_issue_is_refused_before_it_is_written(project: Path,
     assert not out.exists()
 
 
-def test_machine_drafts_are_marked_in_a_newsletter(bare: Path, tmp_path: Path) -> None:
-    root = tmp_path / "proj"
-    shutil.copytree(bare, root)
-    # One paper's summary drafted by a machine, one paper's title; one translated by a person.
-    drafted, titled, person = "segment-anything", "a-generalist-agent", "mistral-7b"
+TITLED = "a-generalist-agent"  # a paper with nothing but its title
+
+
+def _draft_by_machine(root: Path, drafted: str) -> None:
+    """`drafted` gets a machine draft of its first paragraph in zh, TITLED a machine title,
+    both dated 2026-12-01."""
     en = (root / "content" / "en" / f"{drafted}.md").read_text("utf-8")
     first = next(p for p in en.split("---\n", 2)[2].split("\n\n") if p.strip())
     (root / "content" / "zh" / f"{drafted}.md").write_text(
         "---\nmeta_in: en\n---\n\n"
         f"{format_marker('en', block_hash(first), 'machine', 'libre', '2026-12-01')}\n"
         "机器起草的摘要。\n", "utf-8")
-    (root / "content" / "zh" / f"{titled}.md").write_text(
+    (root / "content" / "zh" / f"{TITLED}.md").write_text(
         "---\nmeta_in: en\nlocal_title: 一个通才智能体\ntitle_translation: from=en src="
         f"{block_hash('A Generalist Agent')} state=machine by=libre at=2026-12-01\n---\n",
         "utf-8")
+
+
+def test_machine_drafts_are_marked_in_a_newsletter(bare: Path, tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    shutil.copytree(bare, root)
+    # One paper's summary drafted by a machine, one paper's title; one translated by a person.
+    drafted, person = "segment-anything", "mistral-7b"
+    _draft_by_machine(root, drafted)
     out = tmp_path / "zh.txt"
     result = run(root, "digest", "--lang", "zh", "--format", "text", "--max-per-list", "1000",
                  "--out", str(out))
@@ -264,21 +273,12 @@ def test_machine_drafts_are_news_only_once_a_person_reviews_them(bare: Path,
     first = run(root, "digest", "--format", "text", "--record", "--out", str(tmp_path / "1.txt"),
                 env={"SOURCE_DATE_EPOCH": "1795478400"})  # 2026-11-24
     assert first.exit_code == 0, first.output
-    drafted, titled = "a-convnet-for-the-2020s", "a-generalist-agent"  # no zh yet
-    en = (root / "content" / "en" / f"{drafted}.md").read_text("utf-8")
-    source = next(p for p in en.split("---\n", 2)[2].split("\n\n") if p.strip())
-    (root / "content" / "zh" / f"{drafted}.md").write_text(
-        "---\nmeta_in: en\n---\n\n"
-        f"{format_marker('en', block_hash(source), 'machine', 'libre', '2026-12-01')}\n"
-        "机器起草的摘要。\n", "utf-8")
-    (root / "content" / "zh" / f"{titled}.md").write_text(
-        "---\nmeta_in: en\nlocal_title: 一个通才智能体\ntitle_translation: from=en src="
-        f"{block_hash('A Generalist Agent')} state=machine by=libre at=2026-12-01\n---\n",
-        "utf-8")
+    drafted = "a-convnet-for-the-2020s"  # no zh yet
+    _draft_by_machine(root, drafted)
     later = {"SOURCE_DATE_EPOCH": "1796169600"}  # 2026-12-02
     quiet = run(root, "digest", "--since-last", "--format", "text", env=later)
     assert quiet.exit_code == 1 and "nothing new" in quiet.output  # drafts are not news
-    for pid in (drafted, titled):
+    for pid in (drafted, TITLED):
         assert run(root, "review", pid, "--lang", "zh", "--by", "mei", env=later).exit_code == 0
     out = tmp_path / "2.txt"
     news = run(root, "digest", "--since-last", "--format", "text", "--out", str(out), env=later)
