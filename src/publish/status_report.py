@@ -633,16 +633,11 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
     def state(name: str) -> str:
         return f"[{STATE_STYLE[name]}]{name}[/]"
 
-    def table(title: str) -> Table:
-        # The title on its own line: as the table's title it wraps to the table's width.
-        console.print(("\n" if tables else "") + f"[bold]{escape(title)}[/]", soft_wrap=True)
-        tables.append(title)
-        return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-
-    tables: list[str] = []
-
     scope = f" of {view.list_id}" if view.list_id else ""
-    t = table(f"Translation status{scope}: {view.selected} papers")
+    # The title on its own line: as the table's title it wraps to the table's width.
+    console.print(f"[bold]{escape(f'Translation status{scope}: {view.selected} papers')}[/]",
+                  soft_wrap=True)
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     t.add_column("")
     for lang in view.languages:
         t.add_column(lang, justify="right")
