@@ -31,6 +31,17 @@ def project(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def _translate_first(root: Path, pid: str, text: str, state: str, by: str,
+                     front: str = "") -> None:
+    """content/zh/PID.md: `text` as the translation of the paper's first English paragraph,
+    marked `state` by `by` on 2026-12-01 (`front`: more front matter lines)."""
+    en = (root / "content" / "en" / f"{pid}.md").read_text("utf-8")
+    first = next(p for p in en.split("---\n", 2)[2].split("\n\n") if p.strip())
+    (root / "content" / "zh" / f"{pid}.md").write_text(
+        f"---\nmeta_in: en\n{front}---\n\n"
+        f"{format_marker('en', block_hash(first), state, by, '2026-12-01')}\n{text}\n", "utf-8")
+
+
 def _eml(path: Path) -> email.message.EmailMessage:
     return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
 
@@ -77,13 +88,8 @@ def test_first_issue_second_issue_and_feed(project: Path, tmp_path: Path) -> Non
     imported = run(project, "import", str(csv), "--list", "fresh", "--lang", "en",
                    "--date", "2026-12-01")
     assert imported.exit_code in (0, 1), imported.output
-    pid = "segment-anything"
-    en = (project / "content" / "en" / f"{pid}.md").read_text("utf-8")
-    first = next(p for p in en.split("---\n", 2)[2].split("\n\n") if p.strip())
-    (project / "content" / "zh" / f"{pid}.md").write_text(
-        "---\nmeta_in: en\nlocal_title: 分割一切\n---\n\n"
-        f"{format_marker('en', block_hash(first), 'human', 'mei', '2026-12-01')}\n"
-        "本文提出了分割一切模型。\n", "utf-8")
+    _translate_first(project, "segment-anything", "本文提出了分割一切模型。", "human", "mei",
+                     "local_title: 分割一切\n")
     env2 = {"SOURCE_DATE_EPOCH": "1796169600"}  # 2026-12-02
     out2 = tmp_path / "issue2.eml"
     result = run(project, "digest", "--since-last", "--format", "eml", "--lang", "zh",
@@ -235,12 +241,7 @@ TITLED = "a-generalist-agent"  # a paper with nothing but its title
 def _draft_by_machine(root: Path, drafted: str) -> None:
     """`drafted` gets a machine draft of its first paragraph in zh, TITLED a machine title,
     both dated 2026-12-01."""
-    en = (root / "content" / "en" / f"{drafted}.md").read_text("utf-8")
-    first = next(p for p in en.split("---\n", 2)[2].split("\n\n") if p.strip())
-    (root / "content" / "zh" / f"{drafted}.md").write_text(
-        "---\nmeta_in: en\n---\n\n"
-        f"{format_marker('en', block_hash(first), 'machine', 'libre', '2026-12-01')}\n"
-        "机器起草的摘要。\n", "utf-8")
+    _translate_first(root, drafted, "机器起草的摘要。", "machine", "libre")
     (root / "content" / "zh" / f"{TITLED}.md").write_text(
         "---\nmeta_in: en\nlocal_title: 一个通才智能体\ntitle_translation: from=en src="
         f"{block_hash('A Generalist Agent')} state=machine by=libre at=2026-12-01\n---\n",
