@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from ..errors import PublishError
 from ..model import Collection, Paper, external_link
-from ..status import MACHINE_STATE, OUTDATED, title_unit
+from ..status import title_unit
 from .book import Book, Chunk, Label, paper_count_label
 from .fonts import Coverage
 from .i18n import N_, format_count, gettext, html_lang, ngettext
@@ -81,6 +81,11 @@ class PaperView:
     title_marks: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+def _marks(shown: Shown, lang: str) -> list[tuple[str, str, str]]:
+    """(kind, label in `lang`, its lang attribute) of each mark a shown text carries."""
+    return [(kind, gettext(lang, _MARKS[kind]), html_lang(lang)) for kind in shown.marks]
+
+
 def ui_lang(lang: str) -> str:
     return "en" if lang == "bilingual" else lang
 
@@ -133,8 +138,7 @@ class Renderer:
 
     def _block(self, shown: Shown, mark_lang: str | None = None) -> BlockView:
         lang = shown.lang
-        marks = [(kind, gettext(mark_lang or lang, _MARKS[kind]), html_lang(mark_lang or lang))
-                 for kind in shown.marks]
+        marks = _marks(shown, mark_lang or lang)
         if shown.text is None:
             html = Markup("")
         else:
@@ -209,9 +213,8 @@ class Renderer:
                           "bilingual" else "en")
         if unit is None or unit.block is None:
             return []
-        kinds = (["outdated"] if unit.state == OUTDATED else []) + (
-            ["machine"] if unit.machine or unit.state == MACHINE_STATE else [])
-        return [(kind, gettext(lang, _MARKS[kind]), html_lang(lang)) for kind in kinds]
+        return _marks(Shown(unit.block.text, lang, unit.block.kind, unit.state, unit.machine),
+                      lang)
 
     def included(self, paper: Paper) -> Label | None:
         """The title a paper is listed under, or None when --fallback skip leaves it out:
