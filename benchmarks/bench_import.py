@@ -1,6 +1,6 @@
 """How long `publish import` of seed 002 (the ~900-title "Papers List") takes, cold.
 
-    python benchmarks/bench_import.py [--seeds ../shared/seeds] [--runs 3] [--profile]
+    python benchmarks/bench_import.py [--seeds content/imports/sources] [--runs 3] [--profile]
 
 Each run: `publish init` a fresh project under /tmp (not timed), then, each in a fresh
 subprocess and timed from outside:
@@ -92,7 +92,7 @@ def profile(seed: Path, top: int = 25) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default_seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    default_seeds = Path(__file__).resolve().parents[1] / "content" / "imports" / "sources"
     ap.add_argument("--seeds", type=Path, default=default_seeds,
                     help=f"folder with the seed lists (default {default_seeds})")
     ap.add_argument("--runs", type=int, default=3)

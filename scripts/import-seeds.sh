@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Rebuild content/ from the five seed reading lists, reproducibly.
 #
-#   scripts/import-seeds.sh [SEEDS_DIR]      (default: ../shared/seeds)
+#   scripts/import-seeds.sh [SEEDS_DIR]      (default: content/imports/sources)
 #
 # Entries are dated 2026-11-23, the day the lists were first imported, so a re-run writes
 # the same bytes. Seed 000 names no titles: its confirmed titles are in
 # content/imports/field-25.titles.yaml (see docs/content-model.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SEEDS=${1:-../shared/seeds}
+SEEDS=${1:-content/imports/sources}
 PUBLISH=${PUBLISH:-publish}
 export SOURCE_DATE_EPOCH=1795392000  # 2026-11-23T00:00:00Z
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,8 @@ from click.testing import CliRunner
 from publish.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = Path(os.environ.get("PUBLISH_SEEDS", REPO.parent / "shared" / "seeds"))
+# The five lists content/ was built from, kept in the repository with their provenance.
+SEEDS = REPO / "content" / "imports" / "sources"
 IMPORT_DATE = "1795392000"  # 2026-11-23, as scripts/import-seeds.sh pins it
 
 # (seed file prefix, list id, language, extra import options), in scripts/import-seeds.sh order
@@ -29,10 +28,8 @@ SEED_IMPORTS = [
 
 
 def seed(prefix: str) -> Path:
-    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not found:
-        pytest.skip(f"seed {prefix} not found in {SEEDS} (set PUBLISH_SEEDS)")
-    return found[0]
+    (found,) = SEEDS.glob(f"{prefix}_*.txt")
+    return found
 
 
 def run(root: Path, *args: str, env: dict[str, str] | None = None):
@@ -72,32 +69,13 @@ def import_seeds(root: Path) -> None:
         assert result.exit_code == 0, result.output
 
 
-def have_seeds() -> bool:
-    return all(sorted(SEEDS.glob(f"{prefix}_*.txt")) for prefix, *_ in SEED_IMPORTS)
-
-
 @pytest.fixture(scope="session")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project with all five seeds imported. Tests must not modify it.
-
-    Without the seeds beside the checkout (a clone elsewhere), it is a copy of the committed
-    content/, which test_import_seeds proves is what importing them makes: the tests that
-    read the collection still run; those about the importer itself skip (`needs_seeds`)."""
+    """A project with all five seeds imported. Tests must not modify it."""
     root = tmp_path_factory.mktemp("seeded") / "proj"
     assert CliRunner().invoke(cli, ["init", str(root)]).exit_code == 0
-    if have_seeds():
-        import_seeds(root)
-        return root
-    shutil.rmtree(root / "content")
-    shutil.copytree(REPO / "content", root / "content",
-                    ignore=shutil.ignore_patterns("digests.*", ".gitkeep"))
-    for folder in ("en", "zh", "lists"):
-        (root / "content" / folder).mkdir(exist_ok=True)
+    import_seeds(root)
     return root
-
-
-needs_seeds = pytest.mark.skipif(not have_seeds(),
-                                 reason=f"the seeds are not in {SEEDS} (set PUBLISH_SEEDS)")
 
 
 @pytest.fixture(scope="session")

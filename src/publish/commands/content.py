@@ -64,7 +64,7 @@ def import_(ctx: click.Context, file: Path, list_id: str | None, lang: str, fmt:
 
     \b
     Example:
-      publish import ../shared/seeds/001_*.txt --list best-ai-2015-now --lang en
+      publish import content/imports/sources/001_*.txt --list best-ai-2015-now --lang en
       publish import papers.bib --list reading-group --lang en --dry-run
     """
     from ..imports import import_list
