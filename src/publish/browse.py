@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .derived import derived, require, stored
+from .derived import derived, require
 from .errors import PublishError
+from .languages import source_of
 from .model import Block, Collection, Text, external_link
 
 
@@ -30,7 +31,7 @@ def paper_rows(collection: Collection, languages: tuple[str, ...],
         papers = [(p, None) for p in sorted(collection.papers.values(), key=lambda p: p.id)]
     rows = []
     for paper, entry in papers:
-        if lang is not None and stored(lang) not in paper.texts:
+        if lang is not None and source_of(lang) not in paper.texts:
             continue
         row: dict[str, Any] = {
             "id": paper.id,
@@ -38,7 +39,7 @@ def paper_rows(collection: Collection, languages: tuple[str, ...],
             if lang else paper.title,
             "year": paper.meta.year,
             "lists": list(paper.meta.lists),
-            "languages": {code: states[paper.id][stored(code)] for code in languages},
+            "languages": {code: states[paper.id][source_of(code)] for code in languages},
         }
         if entry is not None:
             row.update(position=entry.position, section=entry.section, rank=entry.rank,
@@ -118,8 +119,8 @@ def paper_record(collection: Collection, paper_id: str,
         "blocks": {code: len(text.blocks) for code, text in paper.texts.items()},
         "texts": {
             code: _text_record(text, code)
-            for code, text in ([(lang, paper.texts[stored(lang)])]
-                               if lang and stored(lang) in paper.texts else
+            for code, text in ([(lang, paper.texts[source_of(lang)])]
+                               if lang and source_of(lang) in paper.texts else
                                [] if lang else paper.texts.items())
         },
     }

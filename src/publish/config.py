@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problems, PublishError
+from .languages import STORED
 
 CONFIG_NAME = "publish.toml"
-# Languages the toolkit knows how to handle (fonts, word counting, translation codes).
-KNOWN_LANGUAGES = ("en", "zh")
 
 DEFAULT_TOML = """\
 # The publish project file. `publish --help` explains the commands.
@@ -84,9 +83,9 @@ def parse_config(text: str, root: Path, path: Path | str = CONFIG_NAME) -> Confi
                      _line_of(text, "languages"))
         languages = ["en", "zh"]
     for lang in languages:
-        if lang not in KNOWN_LANGUAGES:
+        if lang not in STORED:
             problems.add(f"language {lang!r} is not supported (supported: "
-                         f"{', '.join(KNOWN_LANGUAGES)})", path, _line_of(text, "languages"))
+                         f"{', '.join(STORED)})", path, _line_of(text, "languages"))
     if len(set(languages)) != len(languages):
         problems.add("'languages' lists a language twice", path, _line_of(text, "languages"))
     source = data.get("source_language", languages[0])

@@ -4,8 +4,9 @@ zh-Hant (Traditional Chinese, Taiwan usage) is content/zh/ converted with OpenCC
 never stored in content/, so everything a command knows about it comes from the stored
 language: a paper's and a block's state in zh-Hant is its state in zh, its lines are the zh
 file's lines (the conversion never adds or removes a line), and a person who wants to change
-the Traditional text edits content/zh/. Commands ask `stored(lang)` what to read and
-`convert(lang, text)` what to show.
+the Traditional text edits content/zh/. Commands ask `languages.source_of(lang)` what to read
+and `convert(lang, text)` what to show; which languages are derived, and from what, is in
+`languages.LANGUAGES`.
 
 The conversion leaves alone what must stay as written — inline and fenced code, math, URLs,
 link targets, HTML tags and comments (markers) — because OpenCC would otherwise turn
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PublishError
+from .languages import DERIVED as DERIVED_CODES
+from .languages import LANGUAGES, source_of
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class Derived:
 
 
 HANT = "zh-Hant"
-CONVERTER = "s2twp"
+CONVERTER = "s2twp"  # languages.LANGUAGES names it as zh-Hant's method
 
 
 @cache
@@ -86,24 +89,16 @@ def to_hant(text: str) -> str:
     return "".join(out)
 
 
+_CONVERTERS: dict[str, Callable[[str], str]] = {HANT: to_hant}
 DERIVED: dict[str, Derived] = {
-    HANT: Derived(HANT, "zh", f"OpenCC {CONVERTER}", to_hant),
+    code: Derived(code, LANGUAGES[code].source or "", LANGUAGES[code].method or "",
+                  _CONVERTERS[code])
+    for code in DERIVED_CODES
 }
 
 
 def derived(lang: str | None) -> Derived | None:
     return DERIVED.get(lang) if lang else None
-
-
-def stored(lang: str) -> str:
-    """The language whose files hold `lang`'s text: itself, unless it is derived."""
-    d = DERIVED.get(lang)
-    return d.source if d else lang
-
-
-def offered(languages: Sequence[str]) -> tuple[str, ...]:
-    """The project's languages and the derived ones it can make."""
-    return (*languages, *(d.lang for d in DERIVED.values() if d.source in languages))
 
 
 def require(lang: str, languages: Sequence[str]) -> Derived:
@@ -182,7 +177,7 @@ def freshness(build_dir: Path, content_dir: Path, lang: str = HANT,
     folder = build_dir / lang
     if not folder.is_dir():
         return None
-    sources = {p.stem: p for p in (content_dir / stored(lang)).glob("*.md")}
+    sources = {p.stem: p for p in (content_dir / source_of(lang)).glob("*.md")}
     files = sorted(folder.glob("*.md"))
     stale = 0
     for path in files:
@@ -195,4 +190,4 @@ def freshness(build_dir: Path, content_dir: Path, lang: str = HANT,
     made = {p.stem for p in files}
     shown = folder.relative_to(root) if root and folder.is_relative_to(root) else folder
     return Freshness(shown, len(files), stale, sum(1 for s in sources if s not in made),
-                     stored(lang))
+                     source_of(lang))

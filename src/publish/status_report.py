@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from .config import Config
-from .derived import Derived, derived, stored
+from .derived import Derived, derived
 from .errors import PublishError
+from .languages import CJK, source_of
 from .model import TITLE
 from .status import STATES, PaperStatus, Report, Summary
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 RANK = {s: i for i, s in enumerate(STATES)}
-CJK_LANGUAGES = frozenset({"zh", "zh-Hant", "ja", "ko"})
 STATE_STYLE = {"missing": "red", "outdated": "yellow", "machine": "magenta", "current": "cyan",
                "original": "green"}
 WORST_SHOWN = 25  # papers in the terminal summary; the other formats list them all
@@ -70,7 +70,7 @@ def compact(statuses: Mapping[str, PaperStatus], languages: Sequence[str],
 def work_unit(lang: str, languages: Sequence[str]) -> str:
     """What the work left into `lang` is counted in: its sources are the other languages' text,
     counted in words (English) or characters (Chinese), as status.text_size counts."""
-    others = {code in CJK_LANGUAGES for code in languages if code != lang}
+    others = {code in CJK for code in languages if code != lang}
     return "characters" if others == {True} else "words" if others == {False} else "units"
 
 
@@ -143,7 +143,7 @@ class StatusView:
 
     def path(self, lang: str, paper: str) -> Path:
         """The file a person edits: a derived language's text is in its source's folder."""
-        return self.content_dir / stored(lang) / f"{paper}.md"
+        return self.content_dir / source_of(lang) / f"{paper}.md"
 
     def unit(self, lang: str) -> str:
         return work_unit(lang, self.all_languages)
@@ -668,7 +668,7 @@ def print_table(view: StatusView, file: IO[str] | None = None) -> None:
     if view.detailed:
         from .termtable import render
 
-        where = stored(view.languages[0]) if len(view.languages) == 1 else "<lang>"
+        where = source_of(view.languages[0]) if len(view.languages) == 1 else "<lang>"
         # One write, fixed widths: thousands of rows through rich's Table took seconds.
         blocks = [b for p in view.rows() for b in p.blocks]
         paper_w = max([len(b.paper) for b in blocks] + [5])

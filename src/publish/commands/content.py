@@ -37,8 +37,7 @@ def init(folder: Path) -> None:
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @list_option("Id of the reading list to merge into (created if new), e.g. papers-list.")
-@click.option("--lang", "lang", type=click.Choice(["en", "zh"]), required=True,
-              help="Language the list is written in.")
+@lang_option("Language the list is written in.", required=True)
 @click.option("--format", "fmt", default="auto", show_default=True,
               type=click.Choice(["auto", "seed-text", "markdown", "bibtex", "csv"]),
               help="Shape of FILE; auto uses the extension (.md .bib .csv) and recognises the "
@@ -102,8 +101,9 @@ def list_(ctx: click.Context, lang: str | None, list_id: str | None, fmt: str) -
       publish list --lang zh-Hant --list llm-top10-2023-zh
     """
     from ..browse import paper_rows
-    from ..derived import derived, offered, require
+    from ..derived import derived, require
     from ..index import load_collection
+    from ..languages import offered
     from ..report import print_papers
     from ..status_cache import paper_states
 

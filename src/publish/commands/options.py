@@ -6,12 +6,9 @@ from collections.abc import Callable
 
 import click
 
-from ..derived import DERIVED
+from ..languages import choices
 
 FORMAT_TABLE_JSON = click.Choice(["table", "json"])
-LANGUAGES = ("en", "zh")
-# Languages made from a stored one (zh-Hant from zh): offered where a command can serve them.
-DERIVED_LANGUAGES = tuple(DERIVED)
 
 
 def project_config(ctx: click.Context):  # -> publish.config.Config
@@ -22,10 +19,14 @@ def project_config(ctx: click.Context):  # -> publish.config.Config
 
 
 def lang_option(help_text: str = "Only this language.", derived: bool = False,
-                **kw) -> Callable:
-    """--lang; with `derived`, zh-Hant too (Traditional Chinese made from zh with OpenCC)."""
-    choices = (*LANGUAGES, *DERIVED_LANGUAGES) if derived else LANGUAGES
-    return click.option("--lang", "lang", type=click.Choice(choices), help=help_text, **kw)
+                editions: tuple[str, ...] = (), **kw) -> Callable:
+    """--lang: the stored languages; with `derived`, zh-Hant too (Traditional Chinese made
+    from zh with OpenCC); then the `editions` the command makes (bilingual, all). Every
+    choice comes from publish.languages."""
+    if kw.get("default") is not None:
+        kw.setdefault("show_default", True)
+    return click.option("--lang", "lang", help=help_text,
+                        type=click.Choice(choices(derived=derived, editions=editions)), **kw)
 
 
 def list_option(help_text: str = "Only the papers of this reading list (its id).") -> Callable:

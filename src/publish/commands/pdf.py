@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from .options import project_config
+from ..languages import BILINGUAL
+from .options import lang_option, project_config
 
 
 @click.command()
-@click.option("--lang", "lang", required=True,
-              type=click.Choice(["en", "zh", "zh-Hant", "bilingual"]),
-              help="Booklet language; bilingual shows every block in English and Chinese.")
+@lang_option("Booklet language; bilingual shows every block in English and Chinese.",
+             derived=True, editions=(BILINGUAL,), required=True)
 @click.option("--list", "lists", multiple=True, metavar="LIST_ID",
               help="Only this reading list (repeatable; default: the whole collection).")
 @click.option("--paper-size", type=click.Choice(["A5", "A4", "letter"]), default="A5",

@@ -7,20 +7,18 @@ from pathlib import Path
 
 import click
 
-from .options import project_config
-
-SITE_LANGS = click.Choice(["en", "zh", "zh-Hant", "all"])
+from ..languages import ALL, BILINGUAL
+from .options import format_option, lang_option, list_option, project_config
 
 
 @click.command()
-@click.option("--lang", "lang", type=SITE_LANGS, default="all", show_default=True,
-              help="Site language; all builds every content language and zh-Hant.")
+@lang_option("Site language; all builds every content language and zh-Hant.", derived=True,
+             editions=(ALL,), default=ALL)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: build/html/).")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, show_default=True,
               help="Worker processes rendering pages (0: one per CPU).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="table for people, json for scripts.")
+@format_option()
 @click.pass_context
 def html(ctx: click.Context, lang: str, out: Path | None, jobs: int, fmt: str) -> None:
     """Build the static site: per language an index, a page per list and per paper.
@@ -70,9 +68,8 @@ BASE_URL = click.option("--base-url", metavar="URL",
               help="Papers added to a list on or after this date.")
 @click.option("--since-last", is_flag=True,
               help="Papers not announced by a recorded issue (the default).")
-@click.option("--lang", "lang", type=click.Choice(["en", "zh", "zh-Hant", "bilingual"]),
-              default="en", show_default=True, help="Language of the issue.")
-@click.option("--list", "list_id", metavar="LIST_ID", help="Only this reading list.")
+@lang_option("Language of the issue.", derived=True, editions=(BILINGUAL,), default="en")
+@list_option("Only this reading list.")
 @click.option("--format", "fmt", type=click.Choice(["html", "text", "eml"]), default="html",
               show_default=True,
               help="html or text to preview; eml: a complete multipart message to send "
@@ -144,8 +141,7 @@ def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: s
 
 
 @click.command()
-@click.option("--lang", "lang", type=click.Choice(["en", "zh", "zh-Hant", "all"]),
-              default="all", show_default=True, help="Feed language.")
+@lang_option("Feed language.", derived=True, editions=(ALL,), default=ALL)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Site folder the feeds go in, as LANG/feed.atom and LANG/feed.rss "
                    "(default: build/html/).")

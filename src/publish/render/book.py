@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..languages import source_of
 from ..model import Collection, Entry, ReadingList
-from .i18n import AREA_NAMES, content_lang, gettext, ngettext
+from .i18n import AREA_NAMES, gettext, ngettext
 
 CHUNK_PAPERS = 16
 RANKS_PER_CHAPTER = 10
@@ -90,7 +91,7 @@ def _ui_lang(lang: str) -> str:
 
 
 def _localized(titles: dict[str, str], lang: str, fallback_lang: str) -> Label:
-    code = content_lang(_ui_lang(lang))
+    code = source_of(_ui_lang(lang))
     if titles.get(code):
         text = titles[code]
         return Label(_hant(text) if lang == "zh-Hant" else text, _ui_lang(lang))

@@ -15,16 +15,14 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..languages import LANGUAGES, source_of
+
 if TYPE_CHECKING:
     from babel.support import NullTranslations
 # babel itself is imported where it is used: a rebuild of one page seldom needs it.
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "publish"
-# Booklet languages: the content languages plus the derived Traditional Chinese.
-BOOK_LANGUAGES = ("en", "zh", "zh-Hant")
-_HTML_LANG = {"en": "en", "zh": "zh-Hans", "zh-Hant": "zh-Hant"}
-_BABEL_LOCALE = {"en": "en", "zh": "zh_Hans", "zh-Hant": "zh_Hant"}
 
 
 def N_(message: str) -> str:
@@ -39,12 +37,8 @@ AREA_NAMES = (N_("Computer Vision"), N_("NLP"), N_("Multimodal"), N_("Core ML"),
 
 def html_lang(lang: str) -> str:
     """The BCP 47 tag for `lang` attributes: it picks the Simplified or Traditional glyphs."""
-    return _HTML_LANG.get(lang, lang)
-
-
-def content_lang(lang: str) -> str:
-    """The content language a booklet language reads from (zh-Hant is derived from zh)."""
-    return "zh" if lang == "zh-Hant" else lang
+    known = LANGUAGES.get(lang)
+    return known.html if known else lang
 
 
 def hant(text: str) -> str:
@@ -61,12 +55,12 @@ def translations(lang: str) -> NullTranslations:
     from babel.messages.pofile import read_po
     from babel.support import NullTranslations, Translations
 
-    source = content_lang(lang)
+    source = source_of(lang)
     path = LOCALE_DIR / source / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not path.is_file():
         return NullTranslations()
     with path.open("rb") as fh:
-        catalog = read_po(fh, locale=_BABEL_LOCALE[source].split("_")[0])
+        catalog = read_po(fh, locale=LANGUAGES[source].locale.split("_")[0])
     if lang == "zh-Hant":
         for message in catalog:
             if isinstance(message.string, tuple):
@@ -91,7 +85,7 @@ def format_count(n: int, lang: str) -> str:
     """Citations and other large counts: `53,520` in English, `5.4万` in Chinese."""
     from babel.numbers import format_compact_decimal, format_decimal
 
-    locale = _BABEL_LOCALE.get(lang, "en")
+    locale = _locale(lang)
     if lang.startswith("zh") and n >= 10_000:
         return format_compact_decimal(n, locale=locale, fraction_digits=1)
     return format_decimal(n, locale=locale)
@@ -100,11 +94,17 @@ def format_count(n: int, lang: str) -> str:
 def format_number(n: int, lang: str) -> str:
     from babel.numbers import format_decimal
 
-    return format_decimal(n, locale=_BABEL_LOCALE.get(lang, "en"))
+    return format_decimal(n, locale=_locale(lang))
 
 
 def format_day(day: date, lang: str) -> str:
     """`November 23, 2026` / `2026年11月23日`."""
     from babel.dates import format_date
 
-    return format_date(day, format="long", locale=_BABEL_LOCALE.get(lang, "en"))
+    return format_date(day, format="long", locale=_locale(lang))
+
+
+def _locale(lang: str) -> str:
+    """babel's locale for `lang` (English for an edition such as bilingual)."""
+    known = LANGUAGES.get(lang)
+    return known.locale if known else "en"

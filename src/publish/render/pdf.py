@@ -27,6 +27,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import PublishError
+from ..languages import BILINGUAL, choices, source_of
 from ..model import Collection
 from . import math as math_cache
 from .assemble import Part, assemble
@@ -34,10 +35,9 @@ from .book import Book, Chunk, Label, chunks, collection_book, list_book
 from .engine import Rendered, render
 from .fonts import coverage
 from .html import PAPER_SIZES, Options, Renderer, paper_anchor, ui_lang
-from .i18n import content_lang, format_day, hant
+from .i18n import format_day, hant
 from .text import FALLBACKS
 
-LANGS = ("en", "zh", "zh-Hant", "bilingual")
 RENDER_VERSION = "1"  # bump when a change here alters the output for the same HTML and CSS
 CACHE_LIMIT = 512 * 1024 * 1024
 
@@ -105,10 +105,10 @@ def default_out(config: Config, request: PdfRequest) -> Path:
 
 
 def _check(config: Config, collection: Collection, request: PdfRequest) -> None:
-    if request.lang not in LANGS:
+    if request.lang not in choices(editions=(BILINGUAL,)):
         raise PublishError(f"unknown booklet language {request.lang!r} "
-                           f"(one of {', '.join(LANGS)})")
-    needed = {"en", "zh"} if request.lang == "bilingual" else {content_lang(request.lang)}
+                           f"(one of {', '.join(choices(editions=(BILINGUAL,)))})")
+    needed = {"en", "zh"} if request.lang == "bilingual" else {source_of(request.lang)}
     missing = needed - set(config.languages)
     if missing:
         raise PublishError(f"publish.toml does not list {', '.join(sorted(missing))} in "
@@ -126,7 +126,7 @@ def _check(config: Config, collection: Collection, request: PdfRequest) -> None:
 
 
 def _title(config: Config, lang: str) -> Label:
-    code = content_lang(ui_lang(lang))
+    code = source_of(ui_lang(lang))
     text = config.title.get(code) or next(iter(config.title.values()), "publish")
     if lang == "zh-Hant":
         return Label(hant(text), "zh-Hant")

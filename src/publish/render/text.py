@@ -19,9 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..languages import source_of
 from ..model import Block, Paper
 from ..status import CURRENT, MACHINE_STATE, MISSING, ORIGINAL, OUTDATED, Unit, paper_status
-from .i18n import content_lang, hant
+from .i18n import hant
 
 FALLBACKS = ("source", "mark", "skip")
 
@@ -53,7 +54,7 @@ class Shown:
 
 def _booklet_lang(content: str, target: str) -> str:
     """zh text shown in a zh-Hant booklet is converted, so it is zh-Hant."""
-    return target if content == content_lang(target) else content
+    return target if content == source_of(target) else content
 
 
 def _block_shown(block: Block, target: str, state: str, machine: bool,
@@ -70,7 +71,7 @@ def _paths(paper: Paper) -> dict[str, Path]:
 def shown_blocks(paper: Paper, lang: str, languages: tuple[str, ...],
                  fallback: str = "source") -> list[Shown] | None:
     """The blocks of `paper` in booklet language `lang`; None when the paper is skipped."""
-    code = content_lang(lang)
+    code = source_of(lang)
     status = paper_status(paper, code, languages)
     paths = _paths(paper)
     out: list[Shown] = []
@@ -151,4 +152,4 @@ def paper_state(paper: Paper, lang: str, languages: tuple[str, ...]) -> str:
         states = [paper_status(paper, c, languages).state for c in ("en", "zh")]
         order = (MISSING, OUTDATED, MACHINE_STATE, CURRENT, ORIGINAL)
         return min(states, key=order.index)
-    return paper_status(paper, content_lang(lang), languages).state
+    return paper_status(paper, source_of(lang), languages).state

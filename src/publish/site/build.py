@@ -31,11 +31,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..errors import PublishError
+from ..languages import LANGUAGES, source_of
 from ..model import Collection, Paper
-from ..render.i18n import content_lang, html_lang
+from ..render.i18n import html_lang
 from ..status import Summary, paper_status
 from .cache import CACHE_NAME, Blocks, SiteCache, Texts, fingerprint
-from .pages import LANG_NAMES, Pages, View, list_path, paper_path
+from .pages import Pages, View, list_path, paper_path
 
 if TYPE_CHECKING:
     import jinja2
@@ -168,7 +169,7 @@ class _Site:
         return states, new
 
     def title(self, lang: str) -> str:
-        code = content_lang(lang)
+        code = source_of(lang)
         text = self.config.title.get(code) or next(iter(self.config.title.values()), "")
         return self.texts.hant(text) if lang == "zh-Hant" else text
 
@@ -196,7 +197,7 @@ class _Site:
         per_code: dict[str, tuple[str, str, dict[str, str]]] = {}
         pids = sorted(col.papers)
         for lang in self.site_langs:
-            code = content_lang(lang)
+            code = source_of(lang)
             if code not in per_code:
                 states = self.states[code]
                 summaries = self.summaries[code]
@@ -265,13 +266,13 @@ class _Site:
             return env.get_template("site/site.css").render().encode()
         if job.kind == "root":
             langs = [View(href=f"{c}/index.html", tag=html_lang(c),
-                          name=LANG_NAMES.get(c, c), title=self.title(c))
+                          name=LANGUAGES[c].native, title=self.title(c))
                      for c in self.site_langs]
             return env.get_template("site/root.html").render(
                 langs=langs, title=self.title(self.site_langs[0]),
                 html_lang=html_lang(self.site_langs[0])).encode()
         pages = self.pages(job.lang)
-        code = content_lang(job.lang)
+        code = source_of(job.lang)
         if job.kind == "paper":
             context = pages.paper_context(self.collection.papers[job.arg])
             template = "site/paper.html"

@@ -22,9 +22,10 @@ from typing import Any
 from markupsafe import escape
 
 from ..config import Config
+from ..languages import source_of
 from ..model import Collection, Paper
 from ..render.book import Label
-from ..render.i18n import content_lang, format_day, format_number, gettext, html_lang, ngettext
+from ..render.i18n import format_day, format_number, gettext, html_lang, ngettext
 from ..render.markdown import MarkdownRenderer
 from ..render.text import shown_blocks
 from ..status import title_unit
@@ -126,7 +127,7 @@ class Mail:
         return gettext(self.lang, message)
 
     def site_title(self) -> str:
-        code = content_lang(self.ui_lang)
+        code = source_of(self.ui_lang)
         title = self.config.title.get(code) or next(iter(self.config.title.values()), "")
         if self.lang == "bilingual" and self.config.title.get("zh"):
             title = f"{title} · {self.config.title['zh']}"
@@ -163,7 +164,7 @@ class Mail:
         found = [s for s in (self._summary(paper, code) for code in self.langs) if s]
         summaries = [label for label, _ in found]
         # Unreviewed machine text is marked in a newsletter as in the booklet and the site.
-        local = title_unit(paper, content_lang(lang))
+        local = title_unit(paper, source_of(lang))
         drafted = any(machine for _, machine in found) or bool(local and local.machine)
         if self.lang == "bilingual" and len(summaries) == 2 and \
                 summaries[0].lang == summaries[1].lang:
@@ -189,7 +190,7 @@ class Mail:
 
     def _list_title(self, list_id: str) -> Label:
         rl = self.collection.lists[list_id]
-        code = content_lang(self.ui_lang)
+        code = source_of(self.ui_lang)
         if self.lang == "bilingual" and rl.title.get("en") and rl.title.get("zh"):
             return Label(f"{rl.title['en']} · {rl.title['zh']}", "en")
         if rl.title.get(code):

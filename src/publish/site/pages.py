@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
+from ..languages import LANGUAGES, source_of
 from ..model import Collection, Entry, Paper, ReadingList, external_link
 from ..render.book import Book, Label, collection_book, list_book
-from ..render.i18n import N_, content_lang, gettext, hant, html_lang
+from ..render.i18n import N_, gettext, hant, html_lang
 from ..render.markdown import cjk_latin_space
 from ..render.text import Shown, paper_state, shown_blocks
 from ..status import CURRENT, MISSING, ORIGINAL, PaperStatus, Summary, paper_status
@@ -26,9 +27,7 @@ if TYPE_CHECKING:
     import jinja2
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-SITE_LANGS = ("en", "zh", "zh-Hant")
 MAX_AUTHORS = 12
-LANG_NAMES = {"en": "English", "zh": "简体中文", "zh-Hant": "繁體中文"}
 # Badges and block marks, in the page's language.
 BADGES = {
     "machine": N_("machine translation"),
@@ -106,7 +105,7 @@ def titles(paper: Paper, lang: str, to_hant: Callable[[str], str] = hant,
     from ..render.titles import plain_title
 
     original = Label(plain_title(paper.meta.title), "en")
-    code = content_lang(lang)
+    code = source_of(lang)
     text = paper.texts.get(code)
     if text and text.local_title and text.local_title != paper.meta.title:
         local = to_hant(text.local_title) if lang == "zh-Hant" else text.local_title
@@ -197,7 +196,7 @@ class Pages:
     # ---- states ---------------------------------------------------------------------
 
     def state(self, paper: Paper) -> str:
-        known = self.states.get(content_lang(self.lang), {}).get(paper.id)
+        known = self.states.get(source_of(self.lang), {}).get(paper.id)
         return known or paper_state(paper, self.lang, self.languages)
 
     def badge(self, state: str) -> str | None:
@@ -220,7 +219,7 @@ class Pages:
 
     def switcher(self, path_of: Any) -> list[dict[str, Any]]:
         """Links to the same page in every site language; `path_of(lang)` is the path."""
-        return [View(lang=code, tag=html_lang(code), name=LANG_NAMES.get(code, code),
+        return [View(lang=code, tag=html_lang(code), name=LANGUAGES[code].native,
                      href="../../" + path_of(code), current=code == self.lang)
                 for code in self.site_langs]
 
@@ -235,7 +234,7 @@ class Pages:
                 previous, block.marks = block.marks, []
             else:
                 previous = block.marks if block.state == MISSING else None
-        code = content_lang(lang)
+        code = source_of(lang)
         status = self._status(paper, code)
         state = self.state(paper)
         title, original = self.titles(paper)
@@ -270,7 +269,7 @@ class Pages:
             "blocks": blocks, "state": state,
             "badge": self.badge(state), "untranslated": untranslated,
             "source_pages": [View(href=f"../../{paper_path(c, paper.id)}",
-                                  tag=html_lang(c), name=LANG_NAMES.get(c, c))
+                                  tag=html_lang(c), name=LANGUAGES[c].native)
                              for c in sources],
             "lists": memberships,
             "switcher": self.switcher(lambda c: paper_path(c, paper.id)),
@@ -301,7 +300,7 @@ class Pages:
         return BlockView(html, html_lang(shown.lang), shown.kind, shown.state, marks)
 
     def list_title(self, rl: ReadingList) -> Label:
-        code = content_lang(self.lang)
+        code = source_of(self.lang)
         if rl.title.get(code):
             text = rl.title[code]
             return Label(self.t.hant(text) if self.lang == "zh-Hant" else text, self.lang)
@@ -351,7 +350,7 @@ class Pages:
 
 def _description(rl: ReadingList, lang: str, to_hant: Callable[[str], str] = hant,
                  ) -> Label | None:
-    code = content_lang(lang)
+    code = source_of(lang)
     if rl.description.get(code):
         text = rl.description[code]
         return Label(to_hant(text) if lang == "zh-Hant" else text, lang)
