@@ -8,17 +8,42 @@ because what is read is checked).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import importlib.util
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+PACKAGE = Path(__file__).resolve().parent
+# What the package is made of: its code, templates and interface catalogs.
+_PACKAGE_FILES = {".py", ".html", ".css", ".js", ".po", ".pot", ".xml", ".txt", ".svg"}
 
-def fingerprint(head: str, files: Iterable[Path], modules: Iterable[str]) -> str:
-    """A hash of `head`, the bytes of `files` (the code and data values depend on) and of the
-    installed `modules`' __init__ with its mtime (an upgrade rewrites it)."""
+
+@functools.cache
+def package_hash() -> str:
+    """A hash of every source file of the publish package, found by walking it: a cache
+    keyed by it is rebuilt when any of them changes, with no list of modules to keep up to
+    date (rename a module and a hand-kept list silently stops invalidating)."""
+    h = hashlib.sha1()
+    for folder, subfolders, names in os.walk(PACKAGE):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(names):
+            if os.path.splitext(name)[1] in _PACKAGE_FILES:
+                path = os.path.join(folder, name)
+                h.update(os.path.relpath(path, PACKAGE).encode() + b"\0")
+                with open(path, "rb") as fh:
+                    h.update(fh.read())
+    return h.hexdigest()
+
+
+def fingerprint(head: str, modules: Iterable[str], files: Iterable[Path] = ()) -> str:
+    """A hash of `head`, of the publish package's own sources (package_hash), of the bytes
+    of further `files`, and of the installed `modules`' __init__ with its mtime (an upgrade
+    rewrites it)."""
     h = hashlib.sha1(head.encode())
+    h.update(package_hash().encode())
     for path in files:
         h.update(path.read_bytes() if path.is_file() else b"-")
     for module in modules:

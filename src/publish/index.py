@@ -39,8 +39,9 @@ from typing import TYPE_CHECKING, Any
 from . import cachedb
 from .config import Config
 from .errors import Problem, Problems, PublishError
+from .fields import meta_from_values, meta_values
 from .ids import all_valid, check_id
-from .model import Block, Collection, Conflict, Entry, Meta, Paper, ReadingList, Text
+from .model import Block, Collection, Entry, Paper, ReadingList, Text
 
 if TYPE_CHECKING:
     from .store import ParsedFile
@@ -52,9 +53,7 @@ SCHEMA = 3  # 3: titles' translation markers
 INDEX_NAME = "index.sqlite"
 RACY_NS = 2_000_000_000  # coarser than any file system's timestamp tick
 SHARDS = 64
-# What decides what a file means, and what the cache holds: any change rebuilds the cache.
-_SOURCES = ("index.py", "status_cache.py", "blocks.py", "store.py", "textfile.py",
-            "frontmatter.py", "status.py", "status_report.py", "model.py", "ids.py", "errors.py")
+# Besides publish's own sources (cachedb.package_hash), what decides what a file means.
 _DEPENDENCIES = ("markdown_it", "yaml")
 _KEY = struct.Struct("<qqqQ")  # size, mtime_ns, ctime_ns, inode
 KEY_SIZE = _KEY.size
@@ -79,9 +78,8 @@ class Corrupt(Exception):
 
 
 def _fingerprint(config: Config) -> str:
-    here = Path(__file__).parent
     return cachedb.fingerprint(f"{SCHEMA}|{sys.version_info[:2]}|{config.languages}",
-                               [here / name for name in _SOURCES], _DEPENDENCIES)
+                               _DEPENDENCIES)
 
 
 def _pack(obj: object) -> bytes:
@@ -494,9 +492,7 @@ def sorted_problems(found: Scan, file_problems: list[tuple[tuple[int, str], list
 
 def _file_payload(pf: ParsedFile, blocks: list[Block]) -> tuple:
     m, t = pf.meta, pf.text
-    meta = None if m is None else (
-        m.title, m.authors, m.year, m.venue, m.arxiv, m.doi, m.url, m.citations, m.area,
-        m.lists, [(c.field, c.value, c.source) for c in m.conflicts])
+    meta = None if m is None else meta_values(m)
     start = t.body_line
     rows = tuple((b.kind, b.line - start, b.text.count("\n") + 1, b.origin, b.hash,
                   b.source_hash, b.state, b.by, b.at) for b in blocks)
@@ -516,13 +512,8 @@ def _file_from(path: Path, lang: str, payload: tuple, with_blocks: bool) -> Pars
             Block(kind, "\n".join(lines[start:start + n]).rstrip(), lang, origin,
                   body_line + start, h, src, state, by, at)
             for kind, start, n, origin, h, src, state, by, at in rows]
-    m = None
-    if meta is not None:
-        title, authors, year, venue, arxiv, doi, url, citations, area, lists, conflicts = meta
-        m = Meta(title=title, authors=authors, year=year, venue=venue, arxiv=arxiv, doi=doi,
-                 url=url, citations=citations, area=area, lists=lists,
-                 conflicts=[Conflict(*c) for c in conflicts])
-    return ParsedFile(id=path.stem, text=text, meta=m)
+    return ParsedFile(id=path.stem, text=text,
+                      meta=None if meta is None else meta_from_values(meta))
 
 
 def load_collection(config: Config, *, use_cache: bool = True,

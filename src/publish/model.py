@@ -11,6 +11,11 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from .fields import Conflict, Meta
+
+__all__ = ["Block", "Collection", "Conflict", "Entry", "Meta", "Paper", "ReadingList",
+           "Text"]
+
 # A translated block's state as recorded in its marker. A block with no marker is an
 # original, written in the language of the file it is in.
 HUMAN = "human"
@@ -42,33 +47,6 @@ class Block:
     @property
     def is_original(self) -> bool:
         return self.source_hash is None
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Two lists disagree on a field; both values are kept, the first one wins until a person
-    decides."""
-
-    field: str
-    value: str
-    source: str
-
-
-@dataclass
-class Meta:
-    """What is true of the paper in every language. Stored once, in the source-language file."""
-
-    title: str
-    authors: list[str] = field(default_factory=list)
-    year: int | None = None
-    venue: str | None = None
-    arxiv: str | None = None
-    doi: str | None = None
-    url: str | None = None
-    citations: int | None = None
-    area: str | None = None
-    lists: list[str] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
 
 
 def external_link(meta: Meta) -> tuple[str | None, str | None]:

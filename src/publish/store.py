@@ -22,8 +22,9 @@ from . import frontmatter
 from .blocks import parse_attrs
 from .config import Config
 from .errors import Problem, Problems, PublishError
+from .fields import FIELDS, KNOWN_KEYS, Meta, as_int, as_text, meta_to_front, read_field
 from .ids import all_valid, check_id
-from .model import Collection, Conflict, Entry, Meta, Paper, ReadingList, Text
+from .model import Collection, Entry, Paper, ReadingList, Text
 
 # Reading files lives in textfile (config needs it without YAML); callers may import it here.
 from .textfile import decode as decode
@@ -83,106 +84,26 @@ def load_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
-# Field conversion: one place that knows each field's type
-
-
-def _as_str(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _as_int(value: Any) -> int | None:
-    if isinstance(value, str):
-        text = value.strip()
-        digits = text[1:] if text[:1] == "-" else text
-        if digits.isascii() and digits.isdigit():  # what `-?[0-9]+` matches, without re
-            return int(text)
-    return None
-
-
-def _as_list(value: Any) -> list[str] | None:
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return [v.strip() for v in value if v.strip()]
-    return None
-
-
-META_FIELDS = ("title", "authors", "year", "venue", "arxiv", "doi", "url", "citations", "area",
-               "lists", "conflicts")
-TEXT_FIELDS = ("local_title", "title_translation", "meta_in")
-KNOWN_FIELDS = frozenset(META_FIELDS + TEXT_FIELDS)
-ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
+# Metadata: every field as publish.fields describes it
 
 
 def _meta_from(front: dict[str, Any], fm: str, path: Path, problems: Problems,
                required: bool) -> Meta | None:
-    def bad(key: str, what: str) -> None:
-        problems.add(f"field '{key}' {what}", path, key_line(fm, key))
-
-    title = _as_str(front.get("title"))
+    title = as_text(front.get("title"))
     if title is None:
         if required:
             problems.add("missing required field 'title' (the paper's title as published)",
                          path, 1)
         return None
     meta = Meta(title=title)
-    if "authors" in front:
-        authors = _as_list(front["authors"])
-        if authors is None:
-            bad("authors", "must be a list of names")
-        else:
-            meta.authors = authors
-    for key in ("year", "citations"):
-        if key in front and front[key] not in ("", None):
-            number = _as_int(front[key])
-            if number is None or number < 0 or (key == "year" and not 1000 <= number <= 2999):
-                bad(key, f"must be a {'four-digit year' if key == 'year' else 'whole number'}, "
-                         f"not {front[key]!r}")
-            else:
-                setattr(meta, key, number)
-    for key in ("venue", "arxiv", "doi", "url", "area"):
-        if key in front and front[key] not in ("", None):
-            value = _as_str(front[key])
-            if value is None:
-                bad(key, "must be text")
-            elif key == "arxiv" and not ARXIV_RE.match(value):
-                bad(key, f"is not an arXiv id like 1706.03762: {value!r}")
-            elif key == "doi" and not value.startswith("10."):
-                bad(key, f"is not a DOI (they start with '10.'): {value!r}")
-            elif key == "url" and not re.match(r"^https?://", value):
-                bad(key, f"must be an http(s) URL: {value!r}")
-            else:
-                setattr(meta, key, value)
-    if "lists" in front:
-        lists = _as_list(front["lists"])
-        if lists is None:
-            bad("lists", "must be a list of list ids")
-        else:
-            meta.lists = lists
-    if "conflicts" in front:
-        raw = front["conflicts"]
-        if not isinstance(raw, list) or not all(
-            isinstance(c, dict) and {"field", "value", "source"} <= set(c) for c in raw
-        ):
-            bad("conflicts", "must be a list of {field, value, source}")
-        else:
-            meta.conflicts = [Conflict(str(c["field"]), str(c["value"]), str(c["source"]))
-                              for c in raw]
+    for f in FIELDS[1:]:
+        if f.name in front:
+            value, why = read_field(f, front[f.name])
+            if why:
+                problems.add(f"field '{f.name}' {why}", path, key_line(fm, f.name))
+            elif value is not None:
+                setattr(meta, f.name, value)
     return meta
-
-
-def meta_to_front(meta: Meta) -> dict[str, Any]:
-    out: dict[str, Any] = {"title": meta.title}
-    if meta.authors:
-        out["authors"] = list(meta.authors)
-    for key in ("year", "venue", "arxiv", "doi", "url", "citations", "area"):
-        value = getattr(meta, key)
-        if value is not None:
-            out[key] = value
-    if meta.lists:
-        out["lists"] = sorted(meta.lists)
-    if meta.conflicts:
-        out["conflicts"] = [{"field": c.field, "value": c.value, "source": c.source}
-                            for c in meta.conflicts]
-    return out
 
 
 @dataclass
@@ -206,19 +127,19 @@ def parse_paper_file(path: Path, lang: str, content: str, problems: Problems,
     if not isinstance(front, dict):
         problems.add("front matter must be a YAML mapping (key: value lines)", path, 2)
         return None
-    if not front.keys() <= KNOWN_FIELDS:
+    if not front.keys() <= KNOWN_KEYS:
         for key in front:
-            if key not in KNOWN_FIELDS:
-                problems.add(f"unknown field {key!r} (known: {', '.join(sorted(KNOWN_FIELDS))})",
+            if key not in KNOWN_KEYS:
+                problems.add(f"unknown field {key!r} (known: {', '.join(sorted(KNOWN_KEYS))})",
                              path, key_line(front_text, key))
-    meta_in = _as_str(front.get("meta_in"))
+    meta_in = as_text(front.get("meta_in"))
     if meta_in is not None and (meta_in not in languages or meta_in == lang):
         problems.add(f"field 'meta_in' must name another language of the project, not "
                      f"{meta_in!r}", path, key_line(front_text, "meta_in"))
         meta_in = None
     meta = _meta_from(front, front_text, path, problems, required=meta_in is None)
-    local_title = _as_str(front.get("local_title"))
-    marker = _as_str(front.get("title_translation"))
+    local_title = as_text(front.get("local_title"))
+    marker = as_text(front.get("title_translation"))
     if "title_translation" in front:
         why = _title_marker_problem(marker, local_title, meta_in)
         if why:
@@ -323,7 +244,7 @@ def parse_list_file(path: Path, content: str, problems: Problems,
     if not isinstance(data, dict):
         problems.add("a list file must be a YAML mapping", path, 1)
         return None
-    lang = _as_str(data.get("lang"))
+    lang = as_text(data.get("lang"))
     if lang not in languages:
         problems.add(f"'lang' must be one of {', '.join(languages)}, not {lang!r}", path,
                      key_line(content, "lang", 1))
@@ -364,7 +285,7 @@ def parse_list_file(path: Path, content: str, problems: Problems,
                          path, line)
             continue
         seen[pid] = line
-        position = _as_int(raw.get("position"))
+        position = as_int(raw.get("position"))
         day = str(raw.get("added", ""))
         added = days.get(day)
         if added is None:
@@ -378,8 +299,8 @@ def parse_list_file(path: Path, content: str, problems: Problems,
             continue
         also = raw.get("also_in", [])
         rl.entries.append(Entry(
-            paper=pid, position=position, added=added, section=_as_str(raw.get("section")),
-            rank=_as_int(raw.get("rank")), year=_as_int(raw.get("year")),
+            paper=pid, position=position, added=added, section=as_text(raw.get("section")),
+            rank=as_int(raw.get("rank")), year=as_int(raw.get("year")),
             also_in=list(also) if isinstance(also, list) else [], line=line,
         ))
     return rl

@@ -3,37 +3,33 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
+from typing import Any
+
+from ..fields import SOURCE_FIELDS
 
 ARXIV_URL_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}|[a-z-]+/\d{7})(?:v\d+)?",
                           re.IGNORECASE)
 DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;)])")
 
 
-@dataclass
-class RawEntry:
-    """One entry of a reading list as its source gives it.
+RawEntry = make_dataclass("RawEntry", [
+    ("line", int), ("title", str | None),
+    # what the source says of the paper: the fields of publish.fields a list may give
+    *((f.name, Any, field(default_factory=list) if f.default == [] else field(default=None))
+      for f in SOURCE_FIELDS),
+    # the paper's place in this list
+    ("section", str | None, field(default=None)), ("rank", int | None, field(default=None)),
+    ("added", str | None, field(default=None)),
+    ("blocks", list[tuple[str, str]], field(default_factory=list)),
+    ("hint", str | None, field(default=None)),
+])
+RawEntry.__module__ = __name__
+RawEntry.__doc__ = """One entry of a reading list as its source gives it.
 
-    `blocks` are (kind, Markdown text) pairs in the list's language: kind is "paragraph",
-    "item" or "heading". `title` is None when the source does not name the paper (seed 000):
-    `hint` then holds the text to propose a paper from.
-    """
-
-    line: int
-    title: str | None
-    authors: list[str] = field(default_factory=list)
-    year: int | None = None
-    venue: str | None = None
-    arxiv: str | None = None
-    doi: str | None = None
-    url: str | None = None
-    citations: int | None = None
-    area: str | None = None
-    section: str | None = None
-    rank: int | None = None
-    added: str | None = None
-    blocks: list[tuple[str, str]] = field(default_factory=list)
-    hint: str | None = None
+`blocks` are (kind, Markdown text) pairs in the list's language: kind is "paragraph",
+"item" or "heading". `title` is None when the source does not name the paper (seed 000):
+`hint` then holds the text to propose a paper from."""
 
 
 @dataclass

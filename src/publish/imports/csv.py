@@ -11,11 +11,12 @@ import re
 from datetime import date
 
 from ..errors import Problems, PublishError
+from ..fields import SOURCE_FIELDS
 from .base import RawEntry, RawList, arxiv_from, doi_from, escape_block_start
 
-COLUMNS = ("title", "authors", "year", "url", "summary", "venue", "arxiv", "doi", "citations",
-           "section", "rank", "added")
-_ALIASES = {"author": "authors"}
+# The paper's fields (publish.fields), then the entry's own columns.
+COLUMNS = ("title", *(f.name for f in SOURCE_FIELDS), "summary", "section", "rank", "added")
+_ALIASES = {header: f.name for f in SOURCE_FIELDS for header in f.headers}
 _AUTHOR_SEP_RE = re.compile(r"\s*;\s*|\s+and\s+")
 _ARXIV_ID_RE = re.compile(r"^(?:arxiv:)?\s*(\d{4}\.\d{4,5}|[a-z-]+/\d{7})(?:v\d+)?$",
                           re.IGNORECASE)

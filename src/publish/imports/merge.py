@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from ..blocks import block_hash, join_blocks
 from ..config import Config
+from ..fields import CONFLICT, SOURCE_FIELDS
 from ..ids import slugify
 from ..model import Collection, Conflict, Entry, Meta, Paper, ReadingList, Text
 from .base import RawEntry, RawList
@@ -20,8 +21,6 @@ from .normalise import title_key
 # Titles this similar but not equal are reported, never merged: "Improved Denoising Diffusion
 # Probabilistic Models" is 90 to its predecessor and is a different paper.
 UNSURE_SCORE = 88.0
-CONFLICT_FIELDS = ("year", "venue", "arxiv", "doi", "citations")
-FILL_FIELDS = ("year", "venue", "arxiv", "doi", "url", "citations", "area")
 
 
 @dataclass
@@ -107,22 +106,20 @@ def add_text(paper: Paper, lang: str, blocks: list[tuple[str, str]], config: Con
 
 def _merge_meta(paper: Paper, raw: RawEntry, list_id: str, report: Report) -> bool:
     meta, changed = paper.meta, False
-    if raw.authors and not meta.authors:
-        meta.authors, changed = list(raw.authors), True
-    for name in FILL_FIELDS:
-        new = getattr(raw, name)
-        if new is None:
+    for f in SOURCE_FIELDS:
+        new = getattr(raw, f.name)
+        if new is None or new == []:
             continue
-        old = getattr(meta, name)
-        if old is None:
-            setattr(meta, name, new)
+        old = getattr(meta, f.name)
+        if old is None or old == []:
+            setattr(meta, f.name, list(new) if isinstance(new, list) else new)
             changed = True
-        elif name in CONFLICT_FIELDS and str(old).lower() != str(new).lower():
-            conflict = Conflict(name, str(new), list_id)
+        elif f.merge == CONFLICT and str(old).lower() != str(new).lower():
+            conflict = Conflict(f.name, str(new), list_id)
             if conflict not in meta.conflicts:
                 meta.conflicts.append(conflict)
                 changed = True
-            report.conflicts.append((paper.id, name, str(old), str(new)))
+            report.conflicts.append((paper.id, f.name, str(old), str(new)))
     if list_id not in meta.lists:
         meta.lists = sorted([*meta.lists, list_id])
         changed = True

@@ -25,26 +25,19 @@ import json
 import sqlite3
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 
 from .. import cachedb
 
 CACHE_NAME = "site-cache.sqlite"
 SCHEMA = 1
-_PACKAGE = Path(__file__).resolve().parent.parent
-_SOURCES = ("site/build.py", "site/pages.py", "site/cache.py",
-            "render/markdown.py", "render/math.py", "render/text.py", "render/i18n.py",
-            "render/book.py", "render/titles.py", "derived.py", "status.py", "blocks.py",
-            "model.py")
+# Besides publish's own sources and catalogs (cachedb.package_hash), what a page depends on.
 _DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "latex2mathml", "ziamath", "babel",
                  "opencc", "markupsafe")
 
 
 def fingerprint(languages: Iterable[str]) -> str:
-    return cachedb.fingerprint(
-        f"{SCHEMA}|{sys.version_info[:2]}|{list(languages)}",
-        [*(_PACKAGE / name for name in _SOURCES), *sorted((_PACKAGE / "locale").rglob("*.po"))],
-        _DEPENDENCIES)
+    return cachedb.fingerprint(f"{SCHEMA}|{sys.version_info[:2]}|{list(languages)}",
+                               _DEPENDENCIES)
 
 
 def block_key(text: str, lang: str) -> str:
