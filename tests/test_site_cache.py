@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run
 
+from publish import cachedb
 from publish.config import load_config
 from publish.index import load_collection
 from publish.render.markdown import MarkdownRenderer, plain_block
@@ -208,17 +209,23 @@ def test_a_new_renderer_empties_the_cache(small: Path, tmp_path: Path,
     languages = ("en", "zh")
     base = site_cache.fingerprint(languages)
     package = tmp_path / "publish"
-    shutil.copytree(site_cache._PACKAGE, package,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(site_cache, "_PACKAGE", package)
+    shutil.copytree(cachedb.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cachedb, "PACKAGE", package)
+    # read afresh at each call (a run reads it once)
+    monkeypatch.setattr(cachedb, "package_hash", cachedb.package_hash.__wrapped__)
     assert site_cache.fingerprint(languages) == base
     markdown = package / "render" / "markdown.py"
     markdown.write_text(markdown.read_text("utf-8") + "\n# a change\n", "utf-8")
     changed = site_cache.fingerprint(languages)
     assert changed != base
+    # a module renamed (or added) is seen without anyone listing it
+    markdown.rename(package / "render" / "markdown_renamed.py")
+    renamed = site_cache.fingerprint(languages)
+    assert renamed not in (base, changed)
+    (package / "render" / "markdown_renamed.py").rename(markdown)
     po = package / "locale" / "zh" / "LC_MESSAGES" / "publish.po"
     po.write_text(po.read_text("utf-8") + "\n", "utf-8")
-    assert site_cache.fingerprint(languages) not in (base, changed)
+    assert site_cache.fingerprint(languages) not in (base, changed, renamed)
     assert site_cache.fingerprint(("en",)) != base
     monkeypatch.undo()
 
@@ -231,7 +238,7 @@ def test_a_new_renderer_empties_the_cache(small: Path, tmp_path: Path,
     _build(small)
     assert "STALE" in _page(small, "en/papers/beta.html")  # (the cache is what is served)
     # ...is never served by a new one
-    monkeypatch.setattr(site_cache, "_PACKAGE", package)
+    monkeypatch.setattr(cachedb, "PACKAGE", package)
     shutil.rmtree(small / "build" / "html")
     _build(small)
     assert "STALE" not in _page(small, "en/papers/beta.html")
@@ -242,7 +249,7 @@ def test_a_template_edit_renders_every_page_again(small: Path) -> None:
     _build(small)
     override = small / "templates" / "site" / "paper.html"
     override.parent.mkdir(parents=True, exist_ok=True)
-    package = site_cache._PACKAGE / "templates" / "site" / "paper.html"
+    package = cachedb.PACKAGE / "templates" / "site" / "paper.html"
     override.write_text(package.read_text("utf-8").replace(
         '<article class="paper">', '<article class="paper" data-edited="yes">'), "utf-8")
     result = _build(small)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import importlib.util
+import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,17 +22,18 @@ _PACKAGE_FILES = {".py", ".html", ".css", ".js", ".po", ".pot", ".xml", ".txt", 
 
 
 @functools.cache
-def package_hash() -> str:
+def package_hash(package: Path | None = None) -> str:
     """A hash of every source file of the publish package, found by walking it: a cache
     keyed by it is rebuilt when any of them changes, with no list of modules to keep up to
     date (rename a module and a hand-kept list silently stops invalidating)."""
+    package = package or PACKAGE
     h = hashlib.sha1()
-    for folder, subfolders, names in os.walk(PACKAGE):
+    for folder, subfolders, names in os.walk(package):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
         for name in sorted(names):
             if os.path.splitext(name)[1] in _PACKAGE_FILES:
                 path = os.path.join(folder, name)
-                h.update(os.path.relpath(path, PACKAGE).encode() + b"\0")
+                h.update(os.path.relpath(path, package).encode() + b"\0")
                 with open(path, "rb") as fh:
                     h.update(fh.read())
     return h.hexdigest()
@@ -43,7 +44,7 @@ def fingerprint(head: str, modules: Iterable[str], files: Iterable[Path] = ()) -
     of further `files`, and of the installed `modules`' __init__ with its mtime (an upgrade
     rewrites it)."""
     h = hashlib.sha1(head.encode())
-    h.update(package_hash().encode())
+    h.update(package_hash(PACKAGE).encode())
     for path in files:
         h.update(path.read_bytes() if path.is_file() else b"-")
     for module in modules:
