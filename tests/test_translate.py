@@ -420,25 +420,28 @@ def test_split_never_cuts_a_placeholder_and_keeps_the_text():
 
 
 def test_settings_command_line_over_publish_toml_and_keys_from_the_environment(tmp_path: Path):
+    from publish.config import parse_config
     from publish.errors import PublishError
     from publish.translate.backends import resolve
 
-    (tmp_path / "publish.toml").write_text(
-        '[translate]\nbackend = "deepl"\ntimeout = 5\njobs = 2\nDEEPL_API_KEY = "from-file"\n')
-    s = resolve(tmp_path, environ={})
+    def section(toml: str):
+        return parse_config('[title]\nen = "E"\nzh = "Z"\n' + toml, tmp_path).translate
+
+    file = section('[translate]\nbackend = "deepl"\ntimeout = 5\njobs = 2\n'
+                   'DEEPL_API_KEY = "from-file"\n')
+    s = resolve(file, environ={})
     assert (s.backend, s.timeout, s.jobs, s.secrets["DEEPL_API_KEY"]) == ("deepl", 5.0, 2,
                                                                          "from-file")
-    s = resolve(tmp_path, jobs=8, environ={"DEEPL_API_KEY": "from-env"})
+    s = resolve(file, jobs=8, environ={"DEEPL_API_KEY": "from-env"})
     assert (s.jobs, s.secrets["DEEPL_API_KEY"]) == (8, "from-env")
     assert "from-env" not in repr(s)  # keys never end up in logs or tracebacks
-    s = resolve(tmp_path, backend="libre", url="http://127.0.0.1:5000", environ={})
+    s = resolve(file, backend="libre", url="http://127.0.0.1:5000", environ={})
     assert s.url == "http://127.0.0.1:5000/" and s.secrets == {}
     with pytest.raises(PublishError, match="does not take --url"):
-        resolve(tmp_path, url="http://x", environ={})
-    (tmp_path / "publish.toml").write_text('[translate]\nbackend = "bing"\njobs = "4"\n')
-    with pytest.raises(PublishError) as caught:
-        resolve(tmp_path, environ={})
-    assert [p.line for p in caught.value.problems] == [3, 2]
+        resolve(file, url="http://x", environ={})
+    with pytest.raises(PublishError) as caught:  # every problem of the table, with its line
+        section('[translate]\nbackend = "bing"\njobs = "4"\n')
+    assert [p.line for p in caught.value.problems] == [6, 5]
 
 
 def test_retry_after_is_read_as_seconds_or_a_date():

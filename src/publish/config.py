@@ -1,4 +1,6 @@
-"""`publish.toml`: the project's languages and titles, validated once, all problems at once."""
+"""`publish.toml`, parsed once into one typed `Config`: the project's languages and titles,
+and a section per feature (`[translate]`, `[site]`, `[digest]`, `[enrich]`), each declared
+by the package that owns it. Every problem in the file is reported at once, with its line."""
 
 from __future__ import annotations
 
@@ -7,8 +9,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .enrich.settings import EnrichSection
+from .enrich.settings import parse_section as parse_enrich
 from .errors import Problems, PublishError
 from .languages import STORED
+from .site.settings import DigestSection, SiteSection, parse_digest, parse_site
+from .translate.backends import TranslateSection
+from .translate.backends import parse_section as parse_translate
 
 CONFIG_NAME = "publish.toml"
 
@@ -36,6 +43,14 @@ class Config:
     languages: tuple[str, ...] = ("en", "zh")
     source_language: str = "en"
     title: dict[str, str] = field(default_factory=dict)
+    translate: TranslateSection = field(default_factory=TranslateSection)
+    site: SiteSection = field(default_factory=SiteSection)
+    digest: DigestSection = field(default_factory=DigestSection)
+    enrich: EnrichSection = field(default_factory=EnrichSection)
+
+    @property
+    def path(self) -> Path:
+        return self.root / CONFIG_NAME
 
     @property
     def content_dir(self) -> Path:
@@ -53,7 +68,10 @@ class Config:
         return self.root / "content" / lang
 
 
-_KEYS = {"languages", "source_language", "title", "translate", "site", "digest"}
+# The feature sections: each package declares its table and checks it.
+_SECTIONS = {"translate": parse_translate, "site": parse_site, "digest": parse_digest,
+             "enrich": parse_enrich}
+_KEYS = {"languages", "source_language", "title", *_SECTIONS}
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -106,15 +124,15 @@ def parse_config(text: str, root: Path, path: Path | str = CONFIG_NAME) -> Confi
         if lang not in languages:
             problems.add(f"[title] has {lang!r}, which is not one of 'languages'", path,
                          _line_of(text, lang))
-    if "translate" in data:
-        # The [translate] table is the translate package's to describe; reported here with
-        # the rest so every problem in publish.toml comes out at once.
-        from .translate.backends import check_table
-
-        problems.items.extend(check_table(data["translate"], Path(path), text).items)
+    sections = {}
+    for name, parse in _SECTIONS.items():
+        if name in data:
+            sections[name], found = parse(data[name], Path(path),
+                                          lambda key: _line_of(text, key))
+            problems.items.extend(found.items)
     problems.raise_if_any()
     return Config(root=root, languages=tuple(languages), source_language=source,
-                  title={k: str(v) for k, v in titles.items()})
+                  title={k: str(v) for k, v in titles.items()}, **sections)
 
 
 def find_root(start: Path) -> Path:

@@ -80,7 +80,8 @@ def translate(ctx: click.Context, to: str | None, froms: tuple[str, ...], backen
     from ..translate.run import Options
     from ..translate.run import translate as run_translate
 
-    settings = backends.resolve(config.root, backend, url, timeout, jobs, retries)
+    settings = backends.resolve(config.translate, backend, url, timeout, jobs, retries,
+                                path=config.path)
     options = Options(to=to, froms=froms, only=only, list_id=list_id, paper_ids=paper_ids,
                       limit=limit, dry_run=dry_run)
     with out.progress_bar(enabled=not dry_run and fmt == "table") as on_progress:

@@ -1,7 +1,5 @@
-"""The optional `[site]` and `[digest]` tables of publish.toml.
-
-`config.Config` does not carry them (yet), so they are read here with tomllib; every
-problem is reported at once with its line, like the rest of publish.toml.
+"""The optional `[site]` and `[digest]` tables of publish.toml: their schema, checked here
+and reported by config.py with every other problem of the file, at once.
 
     [site]
     base_url = "https://example.org/papers/"   # where `publish html` output is served
@@ -14,19 +12,74 @@ problem is reported at once with its line, like the rest of publish.toml.
 from __future__ import annotations
 
 import re
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..config import CONFIG_NAME, Config
 from ..errors import Problems, PublishError
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 _SITE_KEYS = {"base_url"}
 _DIGEST_KEYS = {"from", "to", "list_unsubscribe"}
 
 
 @dataclass(frozen=True)
+class SiteSection:
+    base_url: str | None = None  # ends with "/"
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    sender: str | None = None  # `from`: an e-mail is refused without one
+    to: str | None = None
+    list_unsubscribe: str | None = None
+
+
+def _strings(name: str, table: Any, keys: set[str], path: Path,
+             where: Callable[[str], int | None], problems: Problems) -> dict[str, str]:
+    if not isinstance(table, dict):
+        problems.add(f"'{name}' must be a table: [{name}]", path, where(name))
+        return {}
+    out = {}
+    for key, value in table.items():
+        if key not in keys:
+            problems.add(f"unknown key {key!r} in [{name}] (known: "
+                         f"{', '.join(sorted(keys))})", path, where(key))
+        elif not isinstance(value, str) or not value.strip():
+            problems.add(f"[{name}] {key} must be a non-empty string", path, where(key))
+        else:
+            out[key] = value
+    return out
+
+
+def parse_site(table: Any, path: Path, where: Callable[[str], int | None]
+               ) -> tuple[SiteSection, Problems]:
+    problems = Problems()
+    base = _strings("site", table, _SITE_KEYS, path, where, problems).get("base_url")
+    if base is not None and not re.match(r"^https?://[^/\s]+", base):
+        problems.add(f"[site] base_url must be an http(s) URL, not {base!r}", path,
+                     where("base_url"))
+        base = None
+    if base is not None and not base.endswith("/"):
+        base += "/"
+    return SiteSection(base_url=base), problems
+
+
+def parse_digest(table: Any, path: Path, where: Callable[[str], int | None]
+                 ) -> tuple[DigestSection, Problems]:
+    problems = Problems()
+    found = _strings("digest", table, _DIGEST_KEYS, path, where, problems)
+    return DigestSection(found.get("from"), found.get("to"), found.get("list_unsubscribe")), \
+        problems
+
+
+@dataclass(frozen=True)
 class WebSettings:
+    """What the newsletter and the feeds need: [site] and [digest], with --base-url."""
+
     base_url: str | None = None  # ends with "/"
     sender: str | None = None  # [digest] from: an e-mail is refused without one
     to: str | None = None
@@ -36,39 +89,9 @@ class WebSettings:
         return self.base_url + relative if self.base_url else None
 
 
-def _line(text: str, key: str) -> int | None:
-    m = re.search(rf"^\s*\[?{re.escape(key)}\]?\s*(=|$)", text, re.MULTILINE)
-    return text.count("\n", 0, m.start()) + 1 if m else None
-
-
 def load_settings(config: Config) -> WebSettings:
-    path: Path = config.root / CONFIG_NAME
-    text = path.read_text("utf-8") if path.is_file() else ""
-    data = tomllib.loads(text) if text else {}
-    problems = Problems()
-    site = data.get("site", {})
-    digest = data.get("digest", {})
-    for name, table, keys in (("site", site, _SITE_KEYS), ("digest", digest, _DIGEST_KEYS)):
-        if not isinstance(table, dict):
-            problems.add(f"'{name}' must be a table: [{name}]", path, _line(text, name))
-            continue
-        for key, value in table.items():
-            if key not in keys:
-                problems.add(f"unknown key {key!r} in [{name}] (known: "
-                             f"{', '.join(sorted(keys))})", path, _line(text, key))
-            elif not isinstance(value, str) or not value.strip():
-                problems.add(f"[{name}] {key} must be a non-empty string", path,
-                             _line(text, key))
-    base = site.get("base_url") if isinstance(site, dict) else None
-    if isinstance(base, str) and not re.match(r"^https?://[^/\s]+", base):
-        problems.add(f"[site] base_url must be an http(s) URL, not {base!r}", path,
-                     _line(text, "base_url"))
-    problems.raise_if_any()
-    digest = digest if isinstance(digest, dict) else {}
-    if isinstance(base, str) and not base.endswith("/"):
-        base += "/"
-    return WebSettings(base_url=base, sender=digest.get("from"), to=digest.get("to"),
-                       list_unsubscribe=digest.get("list_unsubscribe"))
+    return WebSettings(base_url=config.site.base_url, sender=config.digest.sender,
+                       to=config.digest.to, list_unsubscribe=config.digest.list_unsubscribe)
 
 
 def with_base_url(settings: WebSettings, url: str | None) -> WebSettings:
@@ -84,7 +107,7 @@ def require_mail(config: Config, settings: WebSettings) -> None:
     """An e-mail goes to people who cannot reach `build/`: it needs absolute links, a sender
     and a way to unsubscribe. Every missing setting is reported at once, before anything is
     selected, written or recorded."""
-    path = config.root / CONFIG_NAME
+    path = config.path
     problems = Problems()
     if not settings.base_url:
         problems.add("an e-mail needs the site's address for its links: add "

@@ -5,8 +5,3 @@ translated (`protect`), send what the translation memory (`memory`) does not hav
 a backend (`backends`, each call bounded by `transport`), write drafts marked `machine`
 (`drafts`). `zh_hant` derives Traditional Chinese from zh offline.
 """
-
-from .backends import BACKENDS, Settings, resolve
-from .run import Options, Progress, Result, translate
-
-__all__ = ["BACKENDS", "Options", "Progress", "Result", "Settings", "resolve", "translate"]

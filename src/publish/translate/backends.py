@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,60 +84,60 @@ _TABLE_KEYS = {"backend": str, "url": str, "timeout": (int, float), "jobs": int,
                "retries": int}
 
 
-def check_table(table: Any, path: Path, text: str = "") -> Problems:
-    """Problems with a `[translate]` table (for config.py to report with the rest of
-    publish.toml): known keys, types, the backend's name."""
+@dataclass(frozen=True)
+class TranslateSection:
+    """The `[translate]` table of publish.toml: a project's defaults for `publish translate`,
+    and keys (the environment wins over them)."""
+
+    backend: str | None = None
+    url: str | None = None
+    timeout: float | None = None
+    jobs: int | None = None
+    retries: int | None = None
+    secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+
+def parse_section(table: Any, path: Path, where: Callable[[str], int | None]
+                  ) -> tuple[TranslateSection, Problems]:
+    """The `[translate]` table, checked (known keys, types, the backend's name), for
+    config.py to report with the rest of publish.toml; `where(key)` is a key's line."""
     problems = Problems()
     if not isinstance(table, dict):
-        problems.add("[translate] must be a table", path, _line(text, "translate"))
-        return problems
+        problems.add("[translate] must be a table", path, where("translate"))
+        return TranslateSection(), problems
     secret_names = {n for b in BACKENDS.values() for n in (*b.needs, *b.optional)}
     for key, value in table.items():
         want = _TABLE_KEYS.get(key)
         if want is None and key not in secret_names:
             problems.add(f"unknown key {key!r} in [translate] (known: "
                          f"{', '.join(sorted(_TABLE_KEYS))}, or a key variable such as "
-                         "DEEPL_API_KEY)", path, _line(text, key))
+                         "DEEPL_API_KEY)", path, where(key))
         elif want is None and not isinstance(value, str):
-            problems.add(f"[translate] {key} must be text", path, _line(text, key))
+            problems.add(f"[translate] {key} must be text", path, where(key))
         elif want is not None and (not isinstance(value, want) or isinstance(value, bool)):
-            problems.add(f"[translate] {key} has the wrong type: {value!r}", path,
-                         _line(text, key))
+            problems.add(f"[translate] {key} has the wrong type: {value!r}", path, where(key))
     if isinstance(table.get("backend"), str) and table["backend"] not in BACKENDS:
         problems.add(f"[translate] backend {table['backend']!r} is not one of "
-                     f"{', '.join(BACKENDS)}", path, _line(text, "backend"))
-    return problems
+                     f"{', '.join(BACKENDS)}", path, where("backend"))
+    if problems:
+        return TranslateSection(), problems
+    return TranslateSection(
+        backend=table.get("backend"), url=table.get("url"), timeout=table.get("timeout"),
+        jobs=table.get("jobs"), retries=table.get("retries"),
+        secrets={k: v for k, v in table.items() if k in secret_names}), problems
 
 
-def file_settings(root: Path) -> tuple[dict[str, Any], Path]:
-    """The `[translate]` table of publish.toml, checked: every problem at once."""
-    path = root / "publish.toml"
-    try:
-        text = path.read_text("utf-8")
-        data = tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}, path  # load_config has already reported a broken file
-    table = data.get("translate", {})
-    check_table(table, path, text).raise_if_any()
-    return table, path
-
-
-def _line(text: str, key: str) -> int | None:
-    m = re.search(rf"^\s*\[?{re.escape(key)}\]?\s*(=|$)", text, re.MULTILINE)
-    return text.count("\n", 0, m.start()) + 1 if m else None
-
-
-def resolve(root: Path, backend: str | None = None, url: str | None = None,
+def resolve(section: TranslateSection, backend: str | None = None, url: str | None = None,
             timeout: float | None = None, jobs: int | None = None, retries: int | None = None,
-            environ: Mapping[str, str] | None = None) -> Settings:
-    """Settings for a run; keys from the environment first, then publish.toml."""
-    table, path = file_settings(root)
+            environ: Mapping[str, str] | None = None, path: Path | None = None) -> Settings:
+    """Settings for a run: the command line over publish.toml's [translate] (`section`)
+    over defaults; keys from the environment first, then publish.toml."""
     environ = os.environ if environ is None else environ
-    name = backend or table.get("backend") or DEFAULT_BACKEND
+    name = backend or section.backend or DEFAULT_BACKEND
     if name not in BACKENDS:
         raise PublishError(f"unknown backend {name!r} (known: {', '.join(BACKENDS)})")
     spec = BACKENDS[name]
-    url = url or table.get("url")
+    url = url or section.url
     if url is not None:
         if not spec.url:
             raise PublishError(f"backend {name!r} does not take --url (only "
@@ -149,12 +148,12 @@ def resolve(root: Path, backend: str | None = None, url: str | None = None,
     secrets: dict[str, str] = {}
     for var in (*spec.needs, *spec.optional):
         value = environ.get(var) or next((environ[a] for a in _ALIASES.get(var, ())
-                                          if environ.get(a)), None) or table.get(var)
+                                          if environ.get(a)), None) or section.secrets.get(var)
         if value:
             secrets[var] = value
-    timeout = float(timeout if timeout is not None else table.get("timeout", 30.0))
-    jobs = int(jobs if jobs is not None else table.get("jobs", 4))
-    retries = int(retries if retries is not None else table.get("retries", 4))
+    timeout = float(_first(timeout, section.timeout, 30.0))
+    jobs = int(_first(jobs, section.jobs, 4))
+    retries = int(_first(retries, section.retries, 4))
     if timeout <= 0:
         raise PublishError(f"the timeout must be more than 0 seconds, not {timeout:g}", path)
     if not 1 <= jobs <= 64:
@@ -162,6 +161,10 @@ def resolve(root: Path, backend: str | None = None, url: str | None = None,
     if not 0 <= retries <= 20:
         raise PublishError(f"retries must be from 0 to 20, not {retries}", path)
     return Settings(name, url, timeout, jobs, retries, secrets)
+
+
+def _first(*values: Any) -> Any:
+    return next(v for v in values if v is not None)
 
 
 def require_keys(settings: Settings) -> None:

@@ -1,0 +1,1 @@
+"""Completing papers' metadata from bibliographic services (`publish enrich`)."""
