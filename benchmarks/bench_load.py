@@ -60,14 +60,14 @@ counts = {}
 """,
     "load": """\
 from publish.config import load_config
-from publish.store import load_collection
+from publish.content.load import load_collection
 c = load_collection(load_config(Path(sys.argv[1])))
 counts = {"papers": len(c.papers), "texts": sum(len(p.texts) for p in c.papers.values()),
           "lists": len(c.lists)}
 """,
     "load+blocks": """\
 from publish.config import load_config
-from publish.store import load_collection
+from publish.content.load import load_collection
 c = load_collection(load_config(Path(sys.argv[1])))
 t1 = time.perf_counter()
 blocks = sum(len(t.blocks) for p in c.papers.values() for t in p.texts.values())

@@ -38,9 +38,9 @@ from pathlib import Path
 
 from publish.blocks import HASH_LENGTH, block_hash, format_marker, split_blocks
 from publish.config import DEFAULT_TOML
+from publish.content.files import dump_yaml, paper_to_files, render_list_file
 from publish.ids import slugify
 from publish.model import Entry, Meta, Paper, ReadingList, Text
-from publish.store import dump_yaml, paper_to_files, render_list_file
 
 STAMP = ".gen_tree"  # marks a folder this script made, so --force only ever removes those
 REPO = Path(__file__).resolve().parent.parent

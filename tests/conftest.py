@@ -81,7 +81,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def collection(seeded: Path):
     from publish.config import load_config
-    from publish.store import load_collection
+    from publish.content.load import load_collection
 
     return load_collection(load_config(seeded))
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import run, seed, tree_digest
 
-from publish import store
 from publish.config import load_config
+from publish.content import write as store
+from publish.content.load import load_collection
+from publish.content.write import Transaction
 from publish.errors import PublishError
-from publish.store import Transaction, load_collection
 
 PAPER = """---
 title: Attention Is All You Need

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publish.blocks import format_marker, split_blocks
-from publish.edit import insert_after, replace_block, set_marker
+from publish.content.edit import insert_after, replace_block, set_marker
 from publish.model import Text
 
 BODY = "First paragraph.\n\n---\n\n- item one\n- item two\n\nLast  paragraph,\nwrapped.\n"

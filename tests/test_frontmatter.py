@@ -5,8 +5,8 @@ from __future__ import annotations
 import yaml
 from conftest import REPO
 
-from publish.frontmatter import load_events, parse, parse_records
-from publish.store import split_front_matter
+from publish.content.files import split_front_matter
+from publish.content.frontmatter import load_events, parse, parse_records
 
 
 def base(text: str):
@@ -84,7 +84,7 @@ def test_tricky_texts_match_pyyaml_or_fall_back():
 
 
 def test_list_files_read_the_same_through_the_record_reader():
-    from publish.store import _load_list_yaml
+    from publish.content.files import _load_list_yaml
 
     for path in sorted((REPO / "content" / "lists").glob("*.yaml")):
         text = path.read_text("utf-8")

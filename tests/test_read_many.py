@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.store import read_many
+from publish.content.textfile import read_many
 
 
 @pytest.mark.parametrize("threads", [1, 4])

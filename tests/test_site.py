@@ -12,7 +12,7 @@ from conftest import run
 
 from publish.blocks import block_hash, format_marker
 from publish.config import load_config
-from publish.index import load_collection
+from publish.content.load import load_collection
 from publish.site.build import build_site
 
 MATH = "going-deeper-with-convolutions"

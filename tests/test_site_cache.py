@@ -16,7 +16,7 @@ from conftest import REPO, run
 
 from publish import cachedb
 from publish.config import load_config
-from publish.index import load_collection
+from publish.content.load import load_collection
 from publish.render.markdown import MarkdownRenderer, plain_block
 from publish.render.math import mathml_math, svg_math
 from publish.site import cache as site_cache

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import RESNET, paper_md, run
 
-from publish import index, status_cache
 from publish.blocks import _line_spans, _spans, block_hash, format_marker, normalise, split_blocks
 from publish.config import load_config
-from publish.store import load_collection
+from publish.content import index
+from publish.content.load import load_collection
+from publish.status import cache as status_cache
 
 ALPHA = "Alpha paragraph about attention."
 BETA = "Beta paragraph about scaling."
@@ -478,15 +479,15 @@ def test_a_run_never_mixes_its_cache_writes_with_another_runs(demo: Path, monkey
     assert status_json(demo) == status_json(demo, "--no-cache")
 
 
-def test_index_load_collection_is_store_load_collection(seeded: Path, tmp_path: Path):
+def test_the_cached_collection_is_the_uncached_one(seeded: Path, tmp_path: Path):
     import shutil
 
     root = tmp_path / "copy"
     shutil.copytree(seeded, root)
     config = load_config(root)
-    expected = load_collection(config)
+    expected = load_collection(config, cache=False)
     for _ in range(2):  # cold, then from the cache
-        got = index.load_collection(config)
+        got = load_collection(config, blocks=True)
         assert got == expected
         some = [p for p in expected.papers.values() if len(p.texts) == 2][:5]
         for paper in some:

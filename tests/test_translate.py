@@ -20,8 +20,8 @@ from translation_server import TranslationServer
 
 from publish.blocks import block_hash, format_marker, split_blocks
 from publish.config import load_config
+from publish.content.load import load_collection
 from publish.status import paper_status
-from publish.store import load_collection
 from publish.translate.protect import PlaceholderError, protect, restore
 from publish.translate.split import split_text
 

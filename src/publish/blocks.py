@@ -16,10 +16,42 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .model import TRANSLATION_STATES, Block
+# A translated block's state as recorded in its marker. A block with no marker is an
+# original, written in the language of the file it is in.
+HUMAN = "human"
+MACHINE = "machine"
+TRANSLATION_STATES = (HUMAN, MACHINE)
+TITLE = "title"  # the kind of a paper's title when it is a unit of text (status.title_unit)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One unit of text: a paragraph, a list item, a heading, a code or math block.
+
+    `origin` is the language the block was first written in. For a translation, `source_hash`
+    is the hash of the source block's normalised text when it was translated or last reviewed:
+    a source block with another hash today means the translation is outdated.
+    """
+
+    kind: str
+    text: str
+    lang: str
+    origin: str
+    line: int
+    hash: str
+    source_hash: str | None = None
+    state: str | None = None
+    by: str | None = None
+    at: str | None = None
+
+    @property
+    def is_original(self) -> bool:
+        return self.source_hash is None
+
 
 MARKER_START = "<!-- translation "
 MARKER_RE = re.compile(r"^<!--\s*translation\s+(?P<attrs>[^>]*?)\s*-->\s*$")

@@ -1,14 +1,22 @@
-"""Browsing the collection: rows for `publish list` and the record for `publish show`."""
+"""Browsing the collection: rows for `publish list` and the record for `publish show`, and
+how a terminal shows them (JSON for scripts)."""
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Mapping
 from typing import Any
 
+from rich.console import Console
+from rich.markup import escape
+
 from .derived import derived, require
 from .errors import PublishError
+from .ids import unknown_paper
 from .languages import source_of
 from .model import Block, Collection, Text, external_link
+from .status.states import STYLE  # list speaks status's states
 
 
 def paper_rows(collection: Collection, languages: tuple[str, ...],
@@ -89,11 +97,7 @@ def paper_record(collection: Collection, paper_id: str,
     d = derived(lang)
     paper = collection.papers.get(paper_id)
     if paper is None:
-        from rapidfuzz import process
-
-        near = process.extract(paper_id, list(collection.papers), limit=3)
-        hint = f"; did you mean {', '.join(n[0] for n in near)}?" if near else ""
-        raise PublishError(f"unknown paper id {paper_id!r}{hint}")
+        raise PublishError(unknown_paper(paper_id, collection.papers))
     m = paper.meta
     return {
         "id": paper.id,
@@ -124,3 +128,84 @@ def paper_record(collection: Collection, paper_id: str,
                                [] if lang else paper.texts.items())
         },
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# In a terminal
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False, highlight=False)
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_papers(rows: list[dict[str, Any]], fmt: str, languages: tuple[str, ...],
+                 list_id: str | None) -> None:
+    """Ids are whole (they are what `show` and `review` take); the title, which an id spells
+    anyway, and the section get what room is left."""
+    from .termtable import render
+
+    if fmt == "json":
+        _json(rows)
+        return
+    console = _console()
+    id_w = max([len(r["id"]) for r in rows] + [2])
+    pos_w = max([len(str(r.get("position", ""))) for r in rows] + [1]) if list_id else 0
+    state_w = 9
+    fixed = (pos_w + 1 if list_id else 0) + id_w + 1 + 5 + (state_w + 1) * len(languages)
+    room = console.width - fixed - 1
+    section_w = min(30, room // 3) if list_id and room >= 30 else 0
+    title_w = room - (section_w + 1 if section_w else 0)
+    title_w = title_w if title_w >= 12 else 0
+    widths = [pos_w, id_w, title_w, 4, *([state_w] * len(languages)), section_w]
+    header = ["#", "id", "title", "year", *languages, "section"]
+    body = ([(str(r.get("position", "")), ""), (r["id"], ""), (r["title"], ""),
+             (str(r["year"] or ""), ""),
+             *((r["languages"][c], STYLE.get(r["languages"][c], "")) for c in languages),
+             (r.get("section") or "", "")] for r in rows)
+    title = f"{len(rows)} papers" + (f" in {list_id}" if list_id else "")
+    console.print(title + "\n" + render(widths, header, body, right=[True, False, False, True]),
+                  soft_wrap=True)
+
+
+def print_paper(record: dict[str, Any], lang: str | None = None) -> None:
+    console = _console()
+    console.print(f"[bold]{record['title']}[/]  ({record['id']})")
+    for key in ("authors", "year", "venue", "arxiv", "doi", "url", "citations", "area"):
+        value = record[key]
+        if value:
+            shown = ", ".join(value) if isinstance(value, list) else value
+            console.print(f"  {key:<10}{shown}")
+    for entry in record["lists"]:
+        where = " · ".join(str(x) for x in (entry["section"], entry["rank"] and
+                                           f"rank {entry['rank']}") if x)
+        console.print(f"  list      {entry['list']} #{entry['position']}"
+                      f"{'  ' + where if where else ''}  (added {entry['added']})")
+    for c in record["conflicts"]:
+        console.print(f"  [yellow]conflict[/]  {c['field']}: {c['source']} says {c['value']}")
+    if lang is not None and lang not in record["texts"]:
+        console.print(f"\n[bold]{lang}[/] [red]missing[/]: no text in this language yet")
+    for code, text in record["texts"].items():
+        marker = text.get("title_translation")
+        console.print(f"\n[bold]{code}[/] {text['path']}"
+                      + (f" — {escape(text['local_title'])}" if text["local_title"] else "")
+                      + (f" ({marker['state']} translation of {marker['origin']}:"
+                         f"{marker['translation_of']})" if marker else ""))
+        if "derived_from" in text:
+            console.print(f"  derived from {text['derived_from']} with {text['converter']}: "
+                          "edit the text, at these lines, in the file above")
+        if not text["blocks"]:
+            elsewhere = {c: n for c, n in record.get("blocks", {}).items() if n and c != code}
+            hint = "; ".join(f"the text is in {c} ({n} blocks), not yet in {code}: "
+                             f"publish translate --to {code} --paper {record['id']}"
+                             for c, n in elsewhere.items()) or "metadata only: no text yet"
+            console.print(f"  ({hint})", markup=False)
+        for b in text["blocks"]:
+            origin = ("original" if b["translation_of"] is None
+                      else f"{b['state']} translation of {b['origin']}:{b['translation_of']}")
+            first = b["text"].replace("\n", " ")
+            console.print(f"  {b['line']:>4} {b['kind']:<9} {origin:<12} "
+                          f"{first[:90]}{'…' if len(first) > 90 else ''}", markup=False)

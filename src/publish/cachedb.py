@@ -1,4 +1,4 @@
-"""SQLite files that are caches — `build/index.sqlite` (publish.index) and
+"""SQLite files that are caches — `build/index.sqlite` (publish.content.index) and
 `build/site-cache.sqlite` (publish.site.cache) — and what they have in common: each carries a
 fingerprint of everything its values depend on; a file that is missing, corrupt or written by
 another version is deleted and made again, empty; a database another run holds is done

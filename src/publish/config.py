@@ -154,7 +154,7 @@ def load_config(root: Path | None = None, start: Path | None = None) -> Config:
     path = root / CONFIG_NAME
     if not path.is_file():
         raise PublishError(f"{CONFIG_NAME} not found in {root}", path)
-    from .textfile import read_text  # the one place that decodes and rejects BOM/CRLF
+    from .content.textfile import read_text  # the one place that decodes and rejects BOM/CRLF
 
     return parse_config(read_text(path), root, path)
 

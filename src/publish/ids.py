@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # fullmatch: `$` would let "id\n" through
 MAX_ID_LENGTH = 80
@@ -56,3 +57,12 @@ def slugify(title: str, max_length: int = MAX_ID_LENGTH) -> str:
         cut = slug[: max_length + 1]
         slug = cut[: cut.rfind("-")] if "-" in cut else cut[:max_length]
     return slug
+
+
+def unknown_paper(value: str, known: Iterable[str]) -> str:
+    """What to say of an id that is not a paper's: the message, with the nearest ids."""
+    from rapidfuzz import process
+
+    near = process.extract(value, list(known), limit=3)
+    hint = f"; did you mean {', '.join(n[0] for n in near)}?" if near else ""
+    return f"unknown paper id {value!r}{hint}"

@@ -1,7 +1,8 @@
 """The content model: papers, their text per language as blocks, and reading lists.
 
-Plain data. Reading and writing files lives in `store`; turning Markdown into blocks in
-`blocks`. Everything else (status, translate, render) is a function over these classes.
+Plain data. Reading and writing files lives in `content`; turning Markdown into blocks (and
+the `Block` itself) in `blocks`; the metadata fields in `fields`. Everything else (status,
+translate, render) is a function over these classes.
 """
 
 from __future__ import annotations
@@ -11,43 +12,11 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from .blocks import HUMAN, MACHINE, TITLE, TRANSLATION_STATES, Block, split_blocks
 from .fields import Conflict, Meta
 
-__all__ = ["Block", "Collection", "Conflict", "Entry", "Meta", "Paper", "ReadingList",
-           "Text"]
-
-# A translated block's state as recorded in its marker. A block with no marker is an
-# original, written in the language of the file it is in.
-HUMAN = "human"
-MACHINE = "machine"
-TRANSLATION_STATES = (HUMAN, MACHINE)
-TITLE = "title"  # the kind of a paper's title when it is a unit of text (status.title_unit)
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One unit of text: a paragraph, a list item, a heading, a code or math block.
-
-    `origin` is the language the block was first written in. For a translation, `source_hash`
-    is the hash of the source block's normalised text when it was translated or last reviewed:
-    a source block with another hash today means the translation is outdated.
-    """
-
-    kind: str
-    text: str
-    lang: str
-    origin: str
-    line: int
-    hash: str
-    source_hash: str | None = None
-    state: str | None = None
-    by: str | None = None
-    at: str | None = None
-
-    @property
-    def is_original(self) -> bool:
-        return self.source_hash is None
-
+__all__ = ["HUMAN", "MACHINE", "TITLE", "TRANSLATION_STATES", "Block", "Collection",
+           "Conflict", "Entry", "Meta", "Paper", "ReadingList", "Text"]
 
 def external_link(meta: Meta) -> tuple[str | None, str | None]:
     """Where a reader finds the paper, and a short label for it: arXiv first (a stable
@@ -80,8 +49,6 @@ class Text:
     @cached_property
     def blocks(self) -> list[Block]:
         # Parsing Markdown is the expensive part of loading, so it waits until asked for.
-        from .blocks import split_blocks
-
         return split_blocks(self.body, self.lang, first_line=self.body_line)
 
 

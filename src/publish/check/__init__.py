@@ -27,6 +27,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import PublishError
+from ..ids import unknown_paper
 from ..model import Block, Collection, Entry, Paper, ReadingList, Text
 from .files import Options, Term, load_project_files, parse_glossary, parse_options
 from .findings import (
@@ -168,7 +169,8 @@ class CheckReport:
 
 def read_front(text: Text) -> tuple[dict[str, Any], str]:
     """A file's front matter as the loader saw it, before it dropped what it does not use."""
-    from ..store import load_yaml, read_text, split_front_matter
+    from ..content.files import load_yaml, split_front_matter
+    from ..content.textfile import read_text
 
     front_text, _, _ = split_front_matter(read_text(text.path))
     front = load_yaml(front_text, text.path, 2) if front_text and front_text.strip() else {}
@@ -254,7 +256,7 @@ def run_checks(collection: Collection, languages: Sequence[str], root: Path,
 
 def _conflict_line(path: Path) -> int:
     """The line of the `- field: year` entry under `conflicts` in a paper's file."""
-    from ..store import read_text
+    from ..content.textfile import read_text
 
     try:
         text = read_text(path)
@@ -267,8 +269,8 @@ def _conflict_line(path: Path) -> int:
 def check_project(config: Config, lang: str | None = None, list_id: str | None = None,
                   papers: Sequence[str] = (), checks: Sequence[str] = ()) -> CheckReport:
     """Load the project and run the checks on the papers chosen: `publish check`."""
+    from ..content.load import load_collection
     from ..derived import derived, require
-    from ..store import load_collection
 
     d = derived(lang)
     if d is not None:
@@ -287,11 +289,7 @@ def check_project(config: Config, lang: str | None = None, list_id: str | None =
     if papers:
         missing = [p for p in papers if p not in collection.papers]
         if missing:
-            from rapidfuzz import process
-
-            near = process.extract(missing[0], list(collection.papers), limit=3)
-            hint = f"; did you mean {', '.join(n[0] for n in near)}?" if near else ""
-            raise PublishError(f"unknown paper id {missing[0]!r}{hint}")
+            raise PublishError(unknown_paper(missing[0], collection.papers))
         ids = [p for p in ids if p in set(papers)]
     if d is not None:
         from .derived import check_derived

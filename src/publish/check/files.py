@@ -186,7 +186,7 @@ def parse_options(text: str, path: Path) -> Options:
 
 
 def load_project_files(config: Config) -> tuple[list[Term], Options]:
-    from ..store import read_text
+    from ..content.textfile import read_text
 
     glossary, options = config.content_dir / "glossary.yaml", config.content_dir / "check.yaml"
     terms = (parse_glossary(read_text(glossary), glossary, config.languages)

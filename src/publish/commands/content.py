@@ -67,7 +67,7 @@ def import_(ctx: click.Context, file: Path, list_id: str | None, lang: str, fmt:
       publish import papers.bib --list reading-group --lang en --dry-run
     """
     from ..imports import import_list
-    from ..report import print_import
+    from ..imports.report import print_import
 
     if not list_id:
         raise click.UsageError("--list LIST_ID is required")
@@ -100,12 +100,11 @@ def list_(ctx: click.Context, lang: str | None, list_id: str | None, fmt: str) -
       publish list --lang zh --format json
       publish list --lang zh-Hant --list llm-top10-2023-zh
     """
-    from ..browse import paper_rows
+    from ..browse import paper_rows, print_papers
+    from ..content.load import load_collection
     from ..derived import derived, require
-    from ..index import load_collection
     from ..languages import offered
-    from ..report import print_papers
-    from ..status_cache import paper_states
+    from ..status.cache import paper_states
 
     config = project_config(ctx)
     if derived(lang):
@@ -132,10 +131,9 @@ def show(ctx: click.Context, paper_id: str, lang: str | None, fmt: str) -> None:
       publish show llama-2-open-foundation-and-fine-tuned-chat-models
       publish show llama-2-open-foundation-and-fine-tuned-chat-models --lang zh-Hant
     """
-    from ..browse import paper_record
+    from ..browse import paper_record, print_paper
+    from ..content.load import load_collection
     from ..derived import derived, require
-    from ..report import print_paper
-    from ..store import load_collection
 
     config = project_config(ctx)
     if derived(lang):

@@ -35,7 +35,7 @@ def html(ctx: click.Context, lang: str, out: Path | None, jobs: int, fmt: str) -
     """
     import json
 
-    from ..index import load_collection
+    from ..content.load import load_collection
     from ..site.build import build_site, describe
     from ..site.cache import CACHE_NAME
 
@@ -111,7 +111,7 @@ def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: s
     """
     import sys
 
-    from ..index import load_collection
+    from ..content.load import load_collection
     from ..site.newsletter import DigestRequest, NothingNew, make_digest
 
     if since and since_last:
@@ -121,7 +121,8 @@ def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: s
                             lang=lang, list_id=list_id, fmt=fmt, out=out, issue=issue,
                             max_per_list=max_per_list, record=record)
     try:
-        result = make_digest(config, load_collection(config), _settings(config, base_url),
+        result = make_digest(config, load_collection(config, blocks=True),
+                             _settings(config, base_url),
                              request)
     except NothingNew as exc:
         click.echo(f"publish: {exc}", err=True)
@@ -158,12 +159,12 @@ def feed(ctx: click.Context, lang: str, out: Path | None, base_url: str | None) 
     Example:
       publish feed --lang en --base-url https://example.org/papers/
     """
-    from ..index import load_collection
+    from ..content.load import load_collection
     from ..site.build import site_languages
     from ..site.feed import build_feeds
 
     config = project_config(ctx)
-    result = build_feeds(config, load_collection(config), _settings(config, base_url),
+    result = build_feeds(config, load_collection(config, blocks=True), _settings(config, base_url),
                          site_languages(config, lang), out)
     for path in result.paths:
         click.echo(f"wrote {path}")

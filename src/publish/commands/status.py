@@ -67,7 +67,7 @@ def status(ctx: click.Context, lang: str | None, list_id: str | None, states: li
       publish status --format json --fail-under 80
       publish status --format html            # writes build/status.html
     """
-    from ..status_report import run_status
+    from ..status.run import run_status
 
     sys.exit(run_status(project_config(ctx), lang=lang, list_id=list_id, states=states,
                         fmt=fmt, details=details, fail_under=fail_under, out=out,
@@ -101,7 +101,7 @@ def review(ctx: click.Context, paper_id: str, lang: str, lines: tuple[int, ...],
       publish review attention-is-all-you-need --lang zh --block 12 --block 15 --by mei
       publish review attention-is-all-you-need --lang zh-Hant --by mei
     """
-    from ..review import review as run_review
+    from ..status.review import review as run_review
 
     result = run_review(project_config(ctx), paper_id, lang, lines, by)
     if result.note:

@@ -95,8 +95,8 @@ def translate(ctx: click.Context, to: str | None, froms: tuple[str, ...], backen
 
 def _zh_hant(config, froms: tuple[str, ...], list_id: str | None,
              paper_ids: tuple[str, ...], dry_run: bool, fmt: str) -> int:
+    from ..content.load import load_collection
     from ..errors import PublishError
-    from ..store import load_collection
     from ..translate import report as out
     from ..translate.drafts import select_papers
     from ..translate.run import run_lock

@@ -10,17 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from ..content.files import dump_yaml, load_yaml, paper_to_files, render_list_file
+from ..content.load import load_collection
+from ..content.textfile import decode
+from ..content.write import Transaction
 from ..errors import PublishError
 from ..ids import check_id
-from ..store import (
-    Transaction,
-    decode,
-    dump_yaml,
-    load_collection,
-    load_yaml,
-    paper_to_files,
-    render_list_file,
-)
 from . import numbered, outline, sections, titled, untitled
 from .base import RawList
 from .merge import Report, merge

@@ -325,7 +325,7 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
     """Render the booklet `request` asks for; returns where it is and what it took."""
     started = time.perf_counter()
     if collection is None:
-        from ..store import load_collection
+        from ..content.load import load_collection
 
         collection = load_collection(config)
     _check(config, collection, request)
@@ -384,7 +384,7 @@ def render_single(config: Config, request: PdfRequest,
     """The same booklet as one WeasyPrint document, contents by target-counter: the
     baseline `benchmarks/bench_pdf.py` measures the chunked build against."""
     if collection is None:
-        from ..store import load_collection
+        from ..content.load import load_collection
 
         collection = load_collection(config)
     _check(config, collection, request)

@@ -30,9 +30,11 @@ from typing import Any
 
 from ..blocks import parse_attrs
 from ..config import Config
+from ..content.files import dump_yaml, load_yaml
+from ..content.textfile import read_text
+from ..content.write import Transaction
 from ..errors import PublishError
 from ..model import HUMAN, MACHINE, Collection, Paper, Text
-from ..store import Transaction, dump_yaml, load_yaml, read_text
 
 RECORD = "digests.yaml"
 STATE = "digests.state.json"

@@ -26,11 +26,13 @@ from pathlib import Path
 
 from ..blocks import format_attrs, format_marker
 from ..config import Config
-from ..edit import insert_after, replace_block, set_front_keys
+from ..content.edit import insert_after, replace_block, set_front_keys
+from ..content.files import render_paper_file
+from ..content.textfile import read_text
+from ..content.write import Transaction
 from ..errors import PublishError
 from ..model import MACHINE, Block, Collection, Paper, Text
 from ..status import MISSING, OUTDATED, paper_status
-from ..store import Transaction, read_text, render_paper_file
 
 INSERT, REPLACE, BESIDE, TITLE_DRAFT = "insert", "replace", "beside", "title"
 ONLY_CHOICES = ("missing", "outdated", "all")

@@ -188,12 +188,12 @@ def load_keep_terms(path: Path, languages: Sequence[str]) -> list[str]:
     `publish check`'s parser so both agree on the file and its errors. No file, no terms."""
     if not path.is_file():
         return []
-    from ..store import read_text
+    from ..content.textfile import read_text
 
     try:
         from ..check import parse_glossary
     except ImportError:  # pragma: no cover - check.py not there yet: the plain list
-        from ..store import load_yaml
+        from ..content.files import load_yaml
 
         data = load_yaml(read_text(path), path)
         keep = data.get("keep") if isinstance(data, dict) else None

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from ..content.load import load_collection
 from ..errors import PublishError
-from ..store import load_collection
 from . import backends
 from .drafts import ONLY_CHOICES, Item, ItemKey, Plan, Writer, make_plan
 from .memory import Memory

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from ..content.files import load_yaml, render_paper_file, split_front_matter
+from ..content.textfile import read_text
+from ..content.write import Transaction
 from ..derived import CONVERTER, to_hant
 from ..errors import PublishError
 from ..model import Collection, Paper, Text
-from ..store import Transaction, load_yaml, read_text, render_paper_file, split_front_matter
 
 LANG = "zh-Hant"
 SOURCE = "zh"

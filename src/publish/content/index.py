@@ -2,14 +2,14 @@
 
 A file is known by its path and its stat key (size, mtime_ns, ctime_ns, inode): a file whose
 key is unchanged is not read again; any other file is read and parsed with the store's own
-functions (`parse_paper_file`, `parse_list_file`) and checked as `store.load_collection`
+functions (`parse_paper_file`, `parse_list_file`) and checked as `the loader (content.load)`
 checks the tree, with the same messages in the same order. The database holds blobs by
 (kind, name):
 
 - "file": per paper file, what parsing it produced (front matter fields, body, blocks with
-  their hashes), for `load_collection`, the same Collection as `store.load_collection`;
+  their hashes), for `load_collection`, the same Collection as `the loader (content.load)`;
 - "list"/"listfull": per reading list, its entries;
-- "shard", "snap", "detail", "report", "state": `publish status`, see status_cache.
+- "shard", "snap", "detail", "report", "state": `publish status`, see status.cache.
 
 Never a wrong "current": every blob carries a CRC and the database a fingerprint (schema,
 Python version, languages, and the source of every module that decides what a file means or
@@ -36,15 +36,15 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import cachedb
-from .config import Config
-from .errors import Problem, Problems, PublishError
-from .fields import meta_from_values, meta_values
-from .ids import all_valid, check_id
-from .model import Block, Collection, Entry, Paper, ReadingList, Text
+from .. import cachedb
+from ..config import Config
+from ..errors import Problem, Problems, PublishError
+from ..fields import meta_from_values, meta_values
+from ..ids import all_valid, check_id
+from ..model import Block, Entry, ReadingList, Text
 
 if TYPE_CHECKING:
-    from .store import ParsedFile
+    from .files import ParsedFile
 
 # store (PyYAML) and blocks (markdown-it) are imported when a file has to be read: a run that
 # finds nothing changed does without them.
@@ -304,11 +304,26 @@ def _stat_in_child(folder: Path) -> Iterator[dict[str, bytes]]:
 FORK_STAT_FROM = 20_000  # files in a folder before a second process stats them
 
 
-def scan(config: Config, expect: int = 0) -> Scan:
+def scan(config: Config, expect: int = 0, keys: bool = True) -> Scan:
     """Stat every paper and list file, reading none; `expect`: about how many papers there
     are (a second process stats the second language when there are many). Names are not
-    checked: see Scan.check_names."""
+    checked: see Scan.check_names. Without `keys` (no cache to compare them with), files are
+    only listed: every key is b"" and nothing is statted."""
+    if not keys:
+        result = Scan(time.time_ns(), {}, [])
+        for lang in config.languages:
+            folder = config.lang_dir(lang)
+            result.files[lang] = _list_folder(folder) if folder.is_dir() else {}
+        if config.lists_dir.is_dir():
+            result.lists = [(path, None) for path in sorted(config.lists_dir.glob("*.yaml"))]
+        return result
     return scan_begin(config, expect)()
+
+
+def _list_folder(folder: Path) -> dict[str, bytes]:
+    """id -> b"" for each regular `<id>.md` file (a symlink counts as what it points to)."""
+    with os.scandir(folder) as found:
+        return {e.name[:-3]: b"" for e in found if e.name.endswith(".md") and e.is_file()}
 
 
 def scan_begin(config: Config, expect: int = 0) -> Callable[[], Scan]:
@@ -345,7 +360,7 @@ def _scan_end(config: Config, result: Scan, folders: list[Path], present: list[b
 
 
 # ---------------------------------------------------------------------------------------------
-# One paper: parse its files as store.load_collection does, then its status
+# One paper: parse its files as the loader (content.load) does, then its status
 
 
 _FOLDERS: dict[tuple[Path, str], Path] = {}
@@ -366,11 +381,11 @@ def paper_path(config: Config, lang: str, pid: str) -> Path:
 def parse_file(config: Config, lang: str, pid: str,
                problems: list[tuple[tuple[int, str], list[Problem]]],
                data: bytes | OSError | None = None) -> ParsedFile | None:
-    """store.parse_paper_file on content/<lang>/<pid>.md (its bytes, or the error reading
+    """files.parse_paper_file on content/<lang>/<pid>.md (its bytes, or the error reading
     them, in `data` when they were read ahead); its problems go to `problems`, under the key
-    that sorts them as store.load_collection reports them."""
-    from .store import parse_paper_file, read_text
-    from .textfile import text_of
+    that sorts them as the loader (content.load) reports them."""
+    from .files import parse_paper_file
+    from .textfile import read_text, text_of
 
     path = paper_path(config, lang, pid)
     found = Problems()
@@ -422,7 +437,8 @@ def read_lists(config: Config, found: Scan, cache: Cache | None, problems: Probl
         if hit is not None and key is not None and hit[0] == key:
             value = hit[1]
         else:
-            from .store import parse_list_file, read_text
+            from .files import parse_list_file
+            from .textfile import read_text
 
             mine = Problems()
             try:
@@ -447,7 +463,7 @@ def read_lists(config: Config, found: Scan, cache: Cache | None, problems: Probl
 def check_references(config: Config, present: set[str] | None, lists: dict[str, Any],
                      papers: dict[str, tuple[str, Iterable[str]]], problems: Problems) -> None:
     """Unknown paper ids in lists (unless present is None: no file came or went), then
-    unknown list ids in papers (id -> holder, lists), as store.load_collection reports them.
+    unknown list ids in papers (id -> holder, lists), as the loader (content.load) reports them.
     Set operations first: usually there are none."""
     for list_id, value in lists.items() if present is not None else ():
         if isinstance(value, ReadingList):
@@ -462,7 +478,8 @@ def check_references(config: Config, present: set[str] | None, lists: dict[str, 
     named = set(chain.from_iterable(ls for _, ls in papers.values()))
     if named.issubset(lists):
         return
-    from .store import read_text, value_line
+    from .files import value_line
+    from .textfile import read_text
 
     for pid in sorted(papers):
         holder, paper_lists = papers[pid]
@@ -475,7 +492,7 @@ def check_references(config: Config, present: set[str] | None, lists: dict[str, 
 
 def sorted_problems(found: Scan, file_problems: list[tuple[tuple[int, str], list[Problem]]],
                      paper_problems: dict[str, list[Problem]]) -> Problems:
-    """Problems in store.load_collection's order: file by file (languages in order, names
+    """Problems in the loader (content.load)'s order: file by file (languages in order, names
     sorted), then paper by paper."""
     problems = Problems()
     for _, items in sorted([*((k, [p]) for k, p in found.bad_names), *file_problems],
@@ -490,7 +507,7 @@ def sorted_problems(found: Scan, file_problems: list[tuple[tuple[int, str], list
 # The whole Collection, through the cache
 
 
-def _file_payload(pf: ParsedFile, blocks: list[Block]) -> tuple:
+def file_payload(pf: ParsedFile, blocks: list[Block]) -> tuple:
     m, t = pf.meta, pf.text
     meta = None if m is None else meta_values(m)
     start = t.body_line
@@ -500,8 +517,8 @@ def _file_payload(pf: ParsedFile, blocks: list[Block]) -> tuple:
             t.body_line, rows)
 
 
-def _file_from(path: Path, lang: str, payload: tuple, with_blocks: bool) -> ParsedFile:
-    from .store import ParsedFile
+def file_from_payload(path: Path, lang: str, payload: tuple, with_blocks: bool) -> ParsedFile:
+    from .files import ParsedFile
 
     meta, local_title, meta_in, title_translation, title_line, body, body_line, rows = payload
     text = Text(lang=lang, path=path, body=body, body_line=body_line, local_title=local_title,
@@ -514,87 +531,3 @@ def _file_from(path: Path, lang: str, payload: tuple, with_blocks: bool) -> Pars
             for kind, start, n, origin, h, src, state, by, at in rows]
     return ParsedFile(id=path.stem, text=text,
                       meta=None if meta is None else meta_from_values(meta))
-
-
-def load_collection(config: Config, *, use_cache: bool = True,
-                    blocks: bool = True) -> Collection:
-    """What store.load_collection returns, and the same problems when it refuses, reading
-    only files the cache does not hold under their current key. With `blocks`, every text's
-    blocks are ready (from the cache, or split now); without, Text.blocks splits on demand."""
-    from .store import assemble_paper, recover
-
-    recover(config.root)
-    found = scan(config)
-    found.check_names(config)
-    cache = open_cache(config) if use_cache else None
-    try:
-        cached = cache.load("file") if cache else {}
-    except Corrupt:
-        assert cache is not None
-        cache.reset()
-        cached = {}
-    fresh: dict[str, object] = {}
-    file_problems: list[tuple[tuple[int, str], list[Problem]]] = []
-    parsed: dict[str, dict[str, ParsedFile]] = {}
-    unreadable: set[str] = set()  # ids with a file that could not be read at all
-    for lang in config.languages:
-        folder = config.lang_dir(lang)
-        for pid, key in sorted(found.files[lang].items()):
-            name = f"{lang}/{pid}.md"
-            hit = cached.get(name)
-            if hit is not None and hit[0] == key:
-                pf: ParsedFile | None = _file_from(folder / f"{pid}.md", lang, hit[1], blocks)
-            else:
-                before = len(file_problems)
-                pf = parse_file(config, lang, pid, file_problems)
-                if pf is not None and len(file_problems) == before and found.trusted(key):
-                    fresh[name] = (key, _file_payload(pf, pf.text.blocks))
-                elif pf is not None and blocks:
-                    pf.text.blocks  # noqa: B018  (parsed now, while the file is hot)
-            if pf is not None:
-                parsed.setdefault(pid, {})[lang] = pf
-            else:
-                unreadable.add(pid)
-    paper_problems: dict[str, list[Problem]] = {}
-    collection = Collection()
-    for pid, by_lang in sorted(parsed.items()):
-        mine: list[Problem] = []
-        paper = assemble_paper(pid, by_lang, mine, pid in unreadable)
-        if mine:
-            paper_problems[pid] = mine
-        if paper is not None:
-            collection.papers[pid] = paper
-    problems = sorted_problems(found, file_problems, paper_problems)
-    collection.lists = read_lists(config, found, cache, problems, full=True)
-    check_references(config, found.present, collection.lists,
-                     {p.id: (p.source_lang, p.meta.lists) for p in collection.papers.values()},
-                     problems)
-    if cache is not None:
-        gone = set(cached) - {f"{lang}/{pid}.md" for lang in config.languages
-                              for pid in found.files[lang]}
-        cache.save("file", fresh, drop=gone)
-        cache.close()
-    problems.raise_if_any()
-    return collection
-
-
-def load_paper(config: Config, pid: str) -> Paper | None:
-    """One paper, read from its files as store.load_collection builds it (None when it has no
-    file); raises the problems found in them."""
-    from .store import assemble_paper
-
-    file_problems: list[tuple[tuple[int, str], list[Problem]]] = []
-    by_lang: dict[str, ParsedFile] = {}
-    unreadable = False
-    for lang in config.languages:
-        if (config.lang_dir(lang) / f"{pid}.md").is_file():
-            pf = parse_file(config, lang, pid, file_problems)
-            if pf is not None:
-                by_lang[lang] = pf
-            unreadable |= pf is None
-    paper_problems: list[Problem] = []
-    paper = assemble_paper(pid, by_lang, paper_problems, unreadable)
-    found = [p for _, items in file_problems for p in items] + paper_problems
-    if found:
-        raise PublishError.many(found)
-    return paper

@@ -4,8 +4,10 @@ read worst first without it."""
 
 from __future__ import annotations
 
-from .status import STATES, Summary
-from .status_report import RANK, StatusView, summary_cells, work_text
+from .compute import Summary
+from .formats import summary_cells, work_text
+from .states import RANK, STATES
+from .view import StatusView
 
 _HTML = """<!doctype html>
 <html lang="en">

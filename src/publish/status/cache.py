@@ -26,13 +26,18 @@ from functools import cached_property
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from . import index
-from .config import Config
-from .errors import Problem, Problems
-from .textfile import read_many
+from ..config import Config
+from ..content import index
+from ..content.files import assemble_paper
+from ..content.textfile import read_many
+from ..content.write import JOURNAL, recover
+from ..errors import Problem, Problems
+from .compute import paper_status
+from .records import ListRecord, Record, compact, named, plain
+from .report import StaleReport, build_report, patch_report
 
 if TYPE_CHECKING:
-    from .store import ParsedFile
+    from ..content.files import ParsedFile
 
 READ_THREADS = 4  # per worker: files the OS cache has dropped come from the disk faster
 PARALLEL_FROM = 4000  # papers to (re)compute before worker processes pay for themselves
@@ -51,7 +56,7 @@ class PaperResult:
     paper_problems: list[Problem] = field(default_factory=list)
     holder: str | None = None  # language holding the metadata, when the paper assembled
     lists: tuple[str, ...] = ()
-    record: tuple | None = None  # see status_report; None when something is wrong
+    record: Record | None = None  # None when something is wrong
     details: tuple | None = None
 
 
@@ -61,10 +66,6 @@ def compute_paper(config: Config, pid: str, keys: tuple, start_ns: int,
     """Parse one paper (keys: per language, its file's key or b"") and, when nothing is wrong
     with it, its status record (and its --details rows, when asked for). `data`: the files'
     bytes read ahead, one per non-empty key, in order."""
-    from .status import paper_status
-    from .status_report import compact
-    from .store import assemble_paper
-
     out = PaperResult(pid)
     by_lang: dict[str, ParsedFile] = {}
     unreadable = False
@@ -85,8 +86,8 @@ def compute_paper(config: Config, pid: str, keys: tuple, start_ns: int,
         text.blocks  # noqa: B018  (parse now, in this worker)
     statuses = {lang: paper_status(paper, lang, config.languages) for lang in config.languages}
     states, works, orphans, out.details = compact(statuses, config.languages, with_details)
-    out.record = (tuple(index.trusted(k, start_ns) if k else k for k in keys),
-                  paper.source_lang, paper.meta.title, out.lists, states, works, orphans)
+    out.record = Record(tuple(index.trusted(k, start_ns) if k else k for k in keys),
+                        paper.source_lang, paper.meta.title, out.lists, states, works, orphans)
     return out
 
 
@@ -134,16 +135,16 @@ def computing(config: Config, todo: list[tuple[str, tuple]], start_ns: int,
 # Records, read from their shard when asked for
 
 
-class Records(Mapping[str, tuple]):
+class Records(Mapping[str, Record]):
     """paper id -> status record. Shards are read from the cache on first use; a record that
     is missing, unreadable or made from other keys than the files have now is recomputed."""
 
     def __init__(self, config: Config, files: list[dict[str, bytes]], dropped: set[str],
-                 start_ns: int, cache: index.Cache | None, shards: dict[str, dict[str, tuple]],
+                 start_ns: int, cache: index.Cache | None, shards: dict[str, dict[str, Record]],
                  fresh: set[str]):
         self.config, self.files, self.dropped, self.start_ns = config, files, dropped, start_ns
         self.cache, self.shards, self.fresh = cache, shards, fresh
-        self._all: dict[str, tuple] | None = None
+        self._all: dict[str, Record] | None = None
 
     @cached_property
     def ids(self) -> set[str]:
@@ -154,21 +155,21 @@ class Records(Mapping[str, tuple]):
         """Per language, the key of the paper's file, or b"" when it has none."""
         return tuple([f.get(pid, b"") for f in self.files])
 
-    def _shard(self, name: str) -> dict[str, tuple]:
+    def _shard(self, name: str) -> dict[str, Record]:
         if name not in self.shards:
             try:
                 found = self.cache.load("shard", [name]) if self.cache else {}
             except index.Corrupt:
                 found = {}
-            self.shards[name] = found.get(name, {})
+            self.shards[name] = named(found.get(name, {}))
         return self.shards[name]
 
-    def __getitem__(self, pid: str) -> tuple:
+    def __getitem__(self, pid: str) -> Record:
         if pid not in self.ids:
             raise KeyError(pid)
         shard = self._shard(index.shard_of(pid))
         rec = shard.get(pid)
-        if pid not in self.fresh and (rec is None or rec[0] != self.keys_of(pid)):
+        if pid not in self.fresh and (rec is None or rec.keys != self.keys_of(pid)):
             rec = compute_paper(self.config, pid, self.keys_of(pid), self.start_ns).record
             if rec is None:  # its files changed under us, and are wrong now
                 raise KeyError(pid)
@@ -191,11 +192,12 @@ class Records(Mapping[str, tuple]):
         missing = {index.shard_of(pid) for pid in self.ids} - self.shards.keys()
         if missing and self.cache is not None:
             with suppress(index.Corrupt):
-                self.shards.update(self.cache.load("shard", missing))
+                self.shards.update({name: named(shard) for name, shard in
+                                    self.cache.load("shard", missing).items()})
         for name in missing:
             self.shards.setdefault(name, {})
 
-    def as_dict(self) -> dict[str, tuple]:
+    def as_dict(self) -> dict[str, Record]:
         """Every record, checked, in a plain dict: for loops over all papers. Made once (a
         cold run asks twice); callers only read it."""
         if self._all is not None:
@@ -203,7 +205,7 @@ class Records(Mapping[str, tuple]):
         self.load_all()
         ids, fresh, keys_of = self.ids, self.fresh, self.keys_of
         out = {pid: rec for shard in self.shards.values() for pid, rec in shard.items()
-               if pid in ids and (pid in fresh or rec[0] == keys_of(pid))}
+               if pid in ids and (pid in fresh or rec.keys == keys_of(pid))}
         for pid in ids - out.keys():
             out[pid] = self[pid]
         self._all = out
@@ -214,9 +216,16 @@ class Records(Mapping[str, tuple]):
 # The whole tree
 
 
+def _lists(config: Config, found: index.Scan, cache: index.Cache | None,
+           problems: Problems) -> dict[str, ListRecord]:
+    """Every list, read from its file unless the cache has it under the same key."""
+    return {lid: ListRecord(*value) for lid, value in
+            index.read_lists(config, found, cache, problems, full=False).items()}
+
+
 @dataclass
 class Tree:
-    """Every paper's status record and every list, checked as store.load_collection checks
+    """Every paper's status record and every list, checked as the loader (content.load) checks
     the tree."""
 
     config: Config
@@ -228,21 +237,20 @@ class Tree:
     computed: int = 0  # papers read by this run
     warnings: list[str] = field(default_factory=list)
     fresh_details: dict[str, tuple] = field(default_factory=dict)
-    read_lists: dict[str, tuple] | None = None
+    read_lists: dict[str, ListRecord] | None = None
 
     @property
-    def lists(self) -> dict[str, tuple]:
-        """list id -> (lang, title, paper ids, entry lines); read when first asked for (a run
-        that finds nothing changed and prints the default report does without)."""
+    def lists(self) -> dict[str, ListRecord]:
+        """Every list; read when first asked for (a run that finds nothing changed and prints
+        the default report does without)."""
         if self.read_lists is None:
             problems = Problems()
-            self.read_lists = index.read_lists(self.config, self.found, self.cache, problems,
-                                               full=False)
+            self.read_lists = _lists(self.config, self.found, self.cache, problems)
             problems.raise_if_any()  # unchanged list files: only if they changed meanwhile
         return self.read_lists
 
     def details(self) -> dict[str, tuple]:
-        """paper id -> per-language unit rows (status_report.compact), for --details."""
+        """paper id -> per-language unit rows (status.records.compact), for --details."""
         out: dict[str, tuple] = {}
         if self.cache is not None and len(self.fresh_details) < len(self.records):
             try:
@@ -324,12 +332,10 @@ def load_tree(config: Config, *, use_cache: bool = True, jobs: int | None = None
 def _load_tree(config: Config, *, use_cache: bool, jobs: int | None, report: bool,
                details: bool) -> Tree:
     """Status records of every paper, reading only files whose key changed; raises the same
-    PublishError store.load_collection would for the same tree. With `report`, the default
-    report (status_report.build_report) comes up to date too; with `details`, the papers read
+    PublishError the loader (content.load) would for the same tree. With `report`, the default
+    report (status.report.build_report) comes up to date too; with `details`, the papers read
     also give their --details rows (else Tree.details makes them when first asked for)."""
-    if (config.root / ".publish-journal.json").exists():  # store.JOURNAL: finish a write
-        from .store import recover
-
+    if (config.root / JOURNAL).exists():  # finish a write another run began
         recover(config.root)
     langs = config.languages
     scanning = index.scan_begin(config)  # a big second folder is statted while we read
@@ -374,10 +380,10 @@ def _load_tree(config: Config, *, use_cache: bool, jobs: int | None, report: boo
             else:  # no cache: every file is read
                 changed.update(now)
     touched = {index.shard_of(pid) for pid in changed}
-    shards: dict[str, dict[str, tuple]] = {}
+    shards: dict[str, dict[str, Record]] = {}
     if cache is not None and state and touched:
         try:
-            shards = cache.load("shard", touched)
+            shards = {name: named(shard) for name, shard in cache.load("shard", touched).items()}
         except index.Corrupt:  # start again from nothing rather than lose records silently
             cache.reset()
             cache.close()
@@ -386,13 +392,13 @@ def _load_tree(config: Config, *, use_cache: bool, jobs: int | None, report: boo
     files = [found.files[lang] for lang in langs]
     todo = [(pid, tuple([f.get(pid, b"") for f in files]))
             for pid in sorted(changed) if any(pid in f for f in files)]
-    old: dict[str, tuple | None] = (
+    old: dict[str, Record | None] = (
         {pid: shards.get(index.shard_of(pid), {}).get(pid) for pid in changed} if shards
         else dict.fromkeys(changed))
     file_problems: list[tuple[tuple[int, str], list[Problem]]] = []
     paper_problems: dict[str, list[Problem]] = {}
     assembled: dict[str, tuple[str, tuple[str, ...]]] = {}  # papers with a problem
-    new: dict[str, tuple | None] = dict.fromkeys(changed)
+    new: dict[str, Record | None] = dict.fromkeys(changed)
     fresh: dict[str, tuple] = {}
     list_keys = {path.name: key for path, key in found.lists}
     lists_changed = list_keys != state.get("lists") or None in list_keys.values()
@@ -402,10 +408,10 @@ def _load_tree(config: Config, *, use_cache: bool, jobs: int | None, report: boo
     came_or_went = any(found.files[lang].keys() != before[lang].keys() for lang in before)
     whole = lists_changed or not state.get("refs_ok") or came_or_went
     list_problems = Problems()
-    lists: dict[str, tuple] | None = None
+    lists: dict[str, ListRecord] | None = None
     with computing(config, todo, found.start_ns, jobs, details) as results:
         if whole:  # read while the workers work
-            lists = index.read_lists(config, found, cache, list_problems, full=False)
+            lists = _lists(config, found, cache, list_problems)
         for result in results:
             file_problems.extend(result.file_problems)
             if result.paper_problems:
@@ -432,14 +438,15 @@ def _load_tree(config: Config, *, use_cache: bool, jobs: int | None, report: boo
         # Lists named by papers: the changed ones, or all when a list changed or problems were
         # found last time (unchanged papers were fine against unchanged lists).
         if lists_changed or not refs_ok:
-            named = {pid: (rec[1], rec[3]) for pid, rec in records.as_dict().items()}
+            holders = {pid: (rec.source_lang, rec.lists) for pid, rec in records.as_dict().items()}
         else:
-            named = {pid: (rec[1], rec[3]) for pid, rec in new.items() if rec is not None}
+            holders = {pid: (rec.source_lang, rec.lists) for pid, rec in new.items()
+                       if rec is not None}
         count = len(problems.items)
         ids = lists if lists is not None else dict.fromkeys(
             name[:-5] for name in state.get("lists", {}))  # unchanged lists: their ids
         index.check_references(config, found.present if whole else None, ids,
-                               named | assembled, problems)
+                               holders | assembled, problems)
         refs_ok = len(problems.items) == count
     generation = state.get("generation", 0) + (1 if changed or not state else 0)
     saves: list[tuple[str, dict[str, object], Iterable[str]]] = []
@@ -450,7 +457,7 @@ def _load_tree(config: Config, *, use_cache: bool, jobs: int | None, report: boo
         new_deltas: dict[str, dict[str, bytes]] = {}
         for i, lang in enumerate(langs):
             now, base = found.files[lang], snaps.get(lang)
-            recorded = {pid: RACY if rec is None or rec[0][i] == b"" else rec[0][i] or RACY
+            recorded = {pid: RACY if rec is None or rec.keys[i] == b"" else rec.keys[i] or RACY
                         for pid, rec in new.items() if pid in now}
             delta = {**deltas.get(lang, {}), **recorded}
             if lang not in before and base is not None and len(delta) <= DELTA_MAX:
@@ -459,7 +466,7 @@ def _load_tree(config: Config, *, use_cache: bool, jobs: int | None, report: boo
                 if delta:
                     new_deltas[lang] = delta
                 continue
-            if all((None if rec is None or rec[0][i] == b"" else rec[0][i] or RACY)
+            if all((None if rec is None or rec.keys[i] == b"" else rec.keys[i] or RACY)
                    == now.get(pid) for pid, rec in new.items()) and not deltas.get(lang):
                 # Every file of this folder is recorded under its current key.
                 encoded = ("\n".join(now), b"".join(now.values()))
@@ -468,10 +475,10 @@ def _load_tree(config: Config, *, use_cache: bool, jobs: int | None, report: boo
                 if lang not in before:
                     snap.update(deltas.get(lang, {}))
                 for pid, rec in new.items():
-                    if rec is None or rec[0][i] == b"":
+                    if rec is None or rec.keys[i] == b"":
                         snap.pop(pid, None)
                     else:
-                        snap[pid] = rec[0][i] or RACY
+                        snap[pid] = rec.keys[i] or RACY
                 encoded = _encode(now, snap)
             if encoded != base:
                 snap_saves[lang] = encoded
@@ -479,7 +486,7 @@ def _load_tree(config: Config, *, use_cache: bool, jobs: int | None, report: boo
             snap_saves[DELTA] = new_deltas
         saves.append(("snap", snap_saves, ()))
         if changed:
-            saves.append(("shard", {n: shards[n] for n in touched}, ()))
+            saves.append(("shard", {n: plain(shards[n]) for n in touched}, ()))
         ok_lists = {} if list_problems else {
             name: key for name, key in list_keys.items() if found.trusted(key)}
         new_state = {"generation": generation, "refs_ok": refs_ok, "lists": ok_lists,
@@ -495,15 +502,13 @@ def _load_tree(config: Config, *, use_cache: bool, jobs: int | None, report: boo
     return tree
 
 
-def _report(tree: Tree, state: dict[str, Any], changed: set[str], old: dict[str, tuple | None],
-            new: dict[str, tuple | None], lists_changed: bool, generation: int,
+def _report(tree: Tree, state: dict[str, Any], changed: set[str], old: dict[str, Record | None],
+            new: dict[str, Record | None], lists_changed: bool, generation: int,
             saves: list) -> None:
     """Bring the default report up to date: as it was, patched, or rebuilt. A few changes
     are kept as a delta beside the report (id -> (record the report has, record now)) and
     applied when it is read, rather than writing the whole report (tens of MB at 100,000
     papers) for one changed paper."""
-    from .status_report import StaleReport, build_report, patch_report
-
     langs, cache = tree.config.languages, tree.cache
     if cache is not None and state and not lists_changed and len(changed) < REBUILD_FROM:
         try:
@@ -513,7 +518,8 @@ def _report(tree: Tree, state: dict[str, Any], changed: set[str], old: dict[str,
                 raise StaleReport("no report")
             if (delta is not None and delta.get("base") == kept.get("generation")
                     and delta.get("generation") == state.get("generation")):
-                pending = dict(delta["changes"])
+                pending = {pid: tuple(None if r is None else Record._make(r) for r in pair)
+                           for pid, pair in delta["changes"].items()}
             elif kept.get("generation") == state.get("generation"):
                 pending = {}
             else:
@@ -523,9 +529,10 @@ def _report(tree: Tree, state: dict[str, Any], changed: set[str], old: dict[str,
             if pending:
                 patch_report(kept, pending, langs)
             if changed and len(pending) <= REPORT_DELTA_MAX:
-                saves.append(("report", {"delta": {"base": kept["generation"],
-                                                   "generation": generation,
-                                                   "changes": pending}}, ()))
+                saves.append(("report", {"delta": {
+                    "base": kept["generation"], "generation": generation,
+                    "changes": {pid: tuple(None if r is None else tuple(r) for r in pair)
+                                for pid, pair in pending.items()}}}, ()))
             elif changed:
                 kept["generation"] = generation
                 saves.append(("report", {"default": kept}, ["delta"]))
@@ -553,7 +560,7 @@ def _save_details(cache: index.Cache, fresh: dict[str, tuple], touched: set[str]
             shard = {}
         shard = {pid: entry for pid, entry in shard.items() if pid in records}
         for pid in by_shard.get(name, ()):
-            shard[pid] = (records[pid][0], fresh[pid])  # None for a recent file: redone
+            shard[pid] = (records[pid].keys, fresh[pid])  # None for a recent file: redone
         cache.save("detail", {name: shard})
 
 
@@ -561,7 +568,7 @@ def paper_states(config: Config) -> dict[str, dict[str, str]]:
     """paper id -> language -> its state, as `publish status` has it (from the cache)."""
     tree = load_tree(config)
     try:
-        return {pid: dict(zip(config.languages, rec[4], strict=True))
+        return {pid: dict(zip(config.languages, rec.states, strict=True))
                 for pid, rec in tree.records.as_dict().items()}
     finally:
         if tree.cache is not None:

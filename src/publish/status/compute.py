@@ -16,16 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .blocks import block_hash, parse_attrs
-from .model import HUMAN, MACHINE, TITLE, Block, Collection, Paper
-
-MISSING, OUTDATED, MACHINE_STATE, CURRENT, ORIGINAL = (
-    "missing", "outdated", "machine", "current", "original")
-# Worst first: a paper's state in a language is the worst of its blocks'.
-STATES = (MISSING, OUTDATED, MACHINE_STATE, CURRENT, ORIGINAL)
-_RANK = {s: i for i, s in enumerate(STATES)}
+from ..blocks import block_hash, parse_attrs
+from ..model import HUMAN, MACHINE, TITLE, Block, Collection, Paper
+from .states import CURRENT, MACHINE_STATE, MISSING, ORIGINAL, OUTDATED, RANK, STATES
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 _WORD_RE = re.compile(r"[A-Za-z0-9][\w'’.-]*")
 
 
@@ -193,7 +190,7 @@ def paper_status(paper: Paper, lang: str, languages: Iterable[str]) -> PaperStat
     if text is None:
         state = MISSING
     elif units or title:
-        state = min((u.state for u in (*units, title) if u), key=_RANK.__getitem__)
+        state = min((u.state for u in (*units, title) if u), key=RANK.__getitem__)
     else:
         state = ORIGINAL if lang == paper.source_lang else MISSING
     return PaperStatus(paper, lang, state, units, orphans, title)
@@ -221,7 +218,7 @@ class Summary:
 
 
 @dataclass
-class Report:
+class StatusReport:
     languages: tuple[str, ...]
     statuses: dict[str, dict[str, PaperStatus]]  # paper id -> lang -> status
     summary: dict[str, Summary]
@@ -229,7 +226,7 @@ class Report:
 
 
 def collection_status(collection: Collection, languages: Sequence[str],
-                      list_id: str | None = None) -> Report:
+                      list_id: str | None = None) -> StatusReport:
     """Status of every paper (or one list's papers) in every language, with summaries."""
     languages = tuple(languages)
     papers = (collection.in_list(list_id) if list_id is not None
@@ -249,15 +246,15 @@ def collection_status(collection: Collection, languages: Sequence[str],
             for lang, st in statuses.get(pid, {}).items():
                 sums[lang].add(st)
         per_list[lid] = sums
-    return Report(languages, statuses, summary, per_list)
+    return StatusReport(languages, statuses, summary, per_list)
 
 
-def worst_first(report: Report, lang: str | None = None) -> list[str]:
+def worst_first(report: StatusReport, lang: str | None = None) -> list[str]:
     """Paper ids, the most work first: worst state, then most text to translate."""
     langs = (lang,) if lang else report.languages
 
     def key(pid: str) -> tuple[int, int, str]:
         sts = [report.statuses[pid][code] for code in langs]
-        return (min(_RANK[s.state] for s in sts), -sum(s.work for s in sts), pid)
+        return (min(RANK[s.state] for s in sts), -sum(s.work for s in sts), pid)
 
     return sorted(report.statuses, key=key)

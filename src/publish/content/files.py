@@ -1,15 +1,12 @@
-"""Reading and writing the content tree: strict decoding, front matter, atomic writes.
+"""The files of the content tree, one at a time: a paper's language file (front matter and
+Markdown body) and a reading list, read into the model and written back.
 
-Everything is read and checked before anything is written; writes go through a
-`Transaction`, which stages every file, records a journal, then renames. A run killed half
-way is rolled forward by the next command, so the tree is always as it was or as it will be.
+Pure functions of a file's text: reading the tree and the cache are in `load` and `index`,
+writing files in `write`.
 """
 
 from __future__ import annotations
 
-import gc
-import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -18,25 +15,12 @@ from typing import Any
 
 import yaml
 
+from ..blocks import parse_attrs
+from ..errors import Problem, Problems, PublishError
+from ..fields import FIELDS, KNOWN_KEYS, Meta, as_int, as_text, meta_to_front, read_field
+from ..ids import all_valid, check_id
+from ..model import Entry, Paper, ReadingList, Text
 from . import frontmatter
-from .blocks import parse_attrs
-from .config import Config
-from .errors import Problem, Problems, PublishError
-from .fields import FIELDS, KNOWN_KEYS, Meta, as_int, as_text, meta_to_front, read_field
-from .ids import all_valid, check_id
-from .model import Collection, Entry, Paper, ReadingList, Text
-
-# Reading files lives in textfile (config needs it without YAML); callers may import it here.
-from .textfile import decode as decode
-from .textfile import read_bytes as read_bytes
-from .textfile import read_many, read_text, text_of
-
-# ---------------------------------------------------------------------------------------------
-# Decoding
-
-
-# ---------------------------------------------------------------------------------------------
-# Front matter
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -81,10 +65,6 @@ def load_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
         raise PublishError(f"broken YAML: {exc.problem or exc}", path, line) from None
     except yaml.YAMLError as exc:
         raise PublishError(f"broken YAML: {exc}", path, first_line) from None
-
-
-# ---------------------------------------------------------------------------------------------
-# Metadata: every field as publish.fields describes it
 
 
 def _meta_from(front: dict[str, Any], fm: str, path: Path, problems: Problems,
@@ -216,10 +196,6 @@ def paper_to_files(paper: Paper) -> dict[str, str]:
     return out
 
 
-# ---------------------------------------------------------------------------------------------
-# Reading lists
-
-
 def _entry_lines(text: str) -> list[int]:
     """Line of each `- paper:` entry, counting newlines once through the file."""
     lines, line, pos = [], 1, 0
@@ -342,94 +318,6 @@ def render_list_file(rl: ReadingList) -> str:
     return dump_yaml(data)
 
 
-# ---------------------------------------------------------------------------------------------
-# The whole tree
-
-
-def load_collection(config: Config) -> Collection:
-    """Read and check every paper and list; report every problem, then refuse."""
-    # Loading allocates many objects and frees none: the cyclic collector would only walk
-    # them again and again (a tenth of the time on a large tree).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _load_collection(config)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _load_collection(config: Config) -> Collection:
-    recover(config.root)
-    problems = Problems()
-    parsed: dict[str, dict[str, ParsedFile]] = {}
-    present: set[str] = set()  # ids with a file, parsed or not: no "unknown id" on top
-    unreadable: set[str] = set()
-    # Every language's files in one read-ahead, so reading never waits for a folder change;
-    # problems come out in the same order as one folder after the other.
-    folders: list[tuple[str, list[Path], list[Problem]]] = []
-    for lang in config.languages:
-        folder = config.lang_dir(lang)
-        if not folder.is_dir():
-            continue
-        with os.scandir(folder) as it:
-            names = sorted(e.name for e in it if e.name.endswith(".md") and e.is_file())
-        paths: list[Path] = []
-        bad: list[Problem] = []
-        for name in names:
-            path = folder / name
-            present.add(name[:-3])
-            why = check_id(name[:-3])
-            if why:
-                bad.append(Problem(f"bad file name: {why}", path, 1))
-            else:
-                paths.append(path)
-        folders.append((lang, paths, bad))
-    # Two reads in flight: a tree the OS cache has dropped loads a third faster (10,000
-    # papers: 1.6-1.9 s -> 1.2 s), a cached one ~5% slower (0.53 -> 0.55 s), measured.
-    reading = read_many([path for _, paths, _ in folders for path in paths], threads=2)
-    for lang, paths, bad in folders:
-        problems.items.extend(bad)
-        for path, data in zip(paths, reading, strict=False):  # paths first: stops in time
-            try:
-                pf = parse_paper_file(path, lang, text_of(data, path), problems,
-                                      config.languages)
-            except PublishError as exc:
-                problems.items.extend(exc.problems)
-                pf = None
-            if pf is not None:
-                parsed.setdefault(pf.id, {})[lang] = pf
-            else:
-                unreadable.add(path.stem)
-    collection = Collection()
-    for pid, by_lang in sorted(parsed.items()):
-        paper = assemble_paper(pid, by_lang, problems.items, pid in unreadable)
-        if paper is not None:
-            collection.papers[pid] = paper
-    if config.lists_dir.is_dir():
-        for path in sorted(config.lists_dir.glob("*.yaml")):
-            try:
-                rl = parse_list_file(path, read_text(path), problems, config.languages)
-            except PublishError as exc:
-                problems.items.extend(exc.problems)
-                continue
-            if rl is not None:
-                collection.lists[rl.id] = rl
-    for rl in collection.lists.values():
-        for e in rl.entries:
-            if e.paper not in present:
-                problems.add(f"unknown paper id {e.paper!r}: no content/<lang>/{e.paper}.md",
-                             rl.path, e.line)
-    for paper in collection.papers.values():
-        for list_id in paper.meta.lists:
-            if list_id not in collection.lists:
-                path = paper.texts[paper.source_lang].path
-                problems.add(f"unknown list id {list_id!r}: no content/lists/{list_id}.yaml",
-                             path, value_line(read_text(path), list_id))
-    problems.raise_if_any()
-    return collection
-
-
 def assemble_paper(pid: str, by_lang: dict[str, ParsedFile], problems: list[Problem],
                    unreadable: bool = False) -> Paper | None:
     """A paper from its parsed language files: exactly one holds the metadata and the
@@ -456,106 +344,3 @@ def assemble_paper(pid: str, by_lang: dict[str, ParsedFile], problems: list[Prob
                                     f"{by_lang[source].text.path}", pf.text.path, 2))
     return Paper(id=pid, meta=meta, source_lang=source,
                  texts={lang: pf.text for lang, pf in by_lang.items()})
-
-
-def collection_files(config: Config, collection: Collection) -> dict[Path, str]:
-    """Every file of the tree as it should be on disk."""
-    files: dict[Path, str] = {}
-    for paper in collection.papers.values():
-        for lang, text in paper_to_files(paper).items():
-            files[config.lang_dir(lang) / f"{paper.id}.md"] = text
-    for rl in collection.lists.values():
-        files[config.lists_dir / f"{rl.id}.yaml"] = render_list_file(rl)
-    return files
-
-
-# ---------------------------------------------------------------------------------------------
-# Atomic multi-file writes
-
-JOURNAL = ".publish-journal.json"
-TMP_SUFFIX = ".publish-tmp"
-
-
-class Transaction:
-    """Stage files, then swap them all in. Unchanged files are not touched."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.files: dict[Path, str] = {}
-
-    def write(self, path: Path, text: str) -> None:
-        self.files[path] = text
-
-    def changed(self) -> dict[Path, str]:
-        out = {}
-        for path, text in self.files.items():
-            data = text.encode("utf-8")
-            try:
-                if path.read_bytes() == data:
-                    continue
-            except FileNotFoundError:
-                pass
-            out[path] = text
-        return out
-
-    def commit(self) -> list[Path]:
-        changed = self.changed()
-        if not changed:
-            return []
-        recover(self.root)
-        _remove_strays(self.root)
-        pairs = []
-        for path, text in changed.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + TMP_SUFFIX)
-            with open(tmp, "wb") as fh:
-                fh.write(text.encode("utf-8"))
-            pairs.append((str(tmp), str(path)))
-        # One flush of everything staged instead of an fsync per file (a thousand fsyncs
-        # were half of an import): the journal below is written only once all of it is safe.
-        os.sync()
-        journal = self.root / JOURNAL
-        _atomic_write(journal, json.dumps(pairs, ensure_ascii=False).encode("utf-8"))
-        _apply(pairs)
-        journal.unlink()
-        return sorted(changed)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + TMP_SUFFIX)
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-def _apply(pairs: list[tuple[str, str]]) -> None:
-    for tmp, final in pairs:
-        if os.path.exists(tmp):
-            os.replace(tmp, final)
-
-
-def recover(root: Path) -> bool:
-    """Finish a write that was interrupted after its journal was written; drop staged files
-    of one that was interrupted before. Returns True when something was rolled forward."""
-    journal = root / JOURNAL
-    rolled = False
-    if journal.exists():
-        try:
-            pairs = json.loads(journal.read_text("utf-8"))
-        except (OSError, ValueError):
-            pairs = []
-        _apply([(str(a), str(b)) for a, b in pairs])
-        journal.unlink()
-        rolled = True
-    return rolled
-
-
-def _remove_strays(root: Path) -> None:
-    """Staged files of a run killed before its journal existed: that run changed nothing."""
-    strays = list(root.glob("*" + TMP_SUFFIX))
-    if (root / "content").is_dir():
-        strays += (root / "content").rglob("*" + TMP_SUFFIX)
-    for stray in strays:
-        stray.unlink()

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .blocks import MARKER_RE
-from .errors import PublishError
-from .model import Block, Text
+from ..blocks import MARKER_RE
+from ..errors import PublishError
+from ..model import Block, Text
 
 
 def _lines(text: Text) -> list[str]:
@@ -79,7 +79,7 @@ def set_front_keys(content: str, updates: dict[str, str], path: Path) -> str:
     key is written in a form this line edit cannot change safely — spread over several lines,
     quoted, twice, in a flow mapping — or when the result would not read back as exactly the
     old front matter with `updates`: a person fixes such a file by hand, nothing is lost."""
-    from .store import dump_yaml, key_line, load_yaml, split_front_matter
+    from .files import dump_yaml, key_line, load_yaml, split_front_matter
 
     front, _, _ = split_front_matter(content)
     if front is None:

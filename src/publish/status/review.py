@@ -15,17 +15,20 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .blocks import MARKER_RE, format_attrs, format_marker
-from .config import Config
-from .derived import derived, require
-from .edit import set_front_keys, set_marker
-from .errors import Problem, PublishError
-from .ids import check_id
-from .model import HUMAN, Text
-from .status import CURRENT, MACHINE_STATE, ORIGINAL, OUTDATED, Unit, paper_status
-from .store import Transaction, key_line, load_yaml, read_text, split_front_matter
+from ..blocks import MARKER_RE, format_attrs, format_marker
+from ..config import Config
+from ..content.edit import set_front_keys, set_marker
+from ..content.files import key_line, load_yaml, split_front_matter
+from ..content.load import load_collection
+from ..content.textfile import read_text
+from ..content.write import Transaction
+from ..derived import derived, require
+from ..errors import Problem, PublishError
+from ..ids import check_id, unknown_paper
+from ..model import HUMAN, Text
+from .compute import Unit, paper_status
+from .states import CURRENT, ORIGINAL, OUTDATED, REVIEWABLE
 
-REVIEWABLE = (MACHINE_STATE, OUTDATED)
 # A name goes into an HTML comment as one attribute: no quotes, angle brackets or `--`.
 _BAD_NAME_RE = re.compile(r'["<>\n\r]|--')
 
@@ -77,9 +80,6 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
     A derived language (zh-Hant) has no text of its own: a person who approves the
     Traditional text approves the zh text it is made from, so the review is recorded there
     (same blocks, same lines)."""
-    from .index import load_paper
-    from .status_cache import load_tree
-
     why = check_id(paper_id)
     if why:
         raise PublishError(why)
@@ -90,17 +90,10 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
     if lang not in config.languages:
         raise PublishError(f"{lang!r} is not a language of this project "
                            f"({', '.join(config.languages)})")
-    tree = load_tree(config)  # the whole tree is checked first, as every command does
-    if tree.cache is not None:
-        tree.cache.close()
-    if paper_id not in tree.records:
-        from rapidfuzz import process
-
-        near = process.extract(paper_id, list(tree.records), limit=3)
-        hint = f"; did you mean {', '.join(n[0] for n in near)}?" if near else ""
-        raise PublishError(f"unknown paper id {paper_id!r}{hint}")
-    paper = load_paper(config, paper_id)
-    assert paper is not None
+    collection = load_collection(config)  # the whole tree is checked, as every command does
+    paper = collection.papers.get(paper_id)
+    if paper is None:
+        raise PublishError(unknown_paper(paper_id, collection.papers))
     path = config.lang_dir(lang) / f"{paper_id}.md"
     text = paper.texts.get(lang)
     if text is None:
@@ -183,6 +176,6 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
 
 
 def _today() -> date:
-    from .imports import today_from_env
+    from ..imports import today_from_env
 
     return today_from_env()

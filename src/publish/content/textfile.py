@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .errors import PublishError
+from ..errors import PublishError
 
 
 def decode(data: bytes, path: Path | str) -> str:
