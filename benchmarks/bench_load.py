@@ -5,9 +5,9 @@
 Generates (or reuses) a tree of N papers x 2 languages under /tmp with gen_tree.py, then runs
 each variant in a fresh `python` subprocess, interleaved, `--runs` times:
 
-  startup       `import publish.config, publish.store`, nothing else: the floor
-  load          publish.config.load_config + publish.store.load_collection (read, decode,
-                front matter, validation, lists, cross-references)
+  startup       `import publish.config, publish.content.load`, nothing else: the floor
+  load          publish.config.load_config + load_collection(config, cache=False) (read,
+                decode, front matter, validation, lists, cross-references; no index cache)
   load+blocks   the same, then `text.blocks` for every text (Markdown block split + hashes)
   publish list  `publish --root TREE list --format json > /dev/null`, the whole command
   naive         the baseline: for every file, read + decode, `yaml.safe_load` of the front
@@ -55,20 +55,20 @@ print(json.dumps({"inner": time.perf_counter() - t0, "counts": counts,
 """
 CHILDREN: dict[str, str] = {
     "startup": """\
-import publish.config, publish.store
+import publish.config, publish.content.load
 counts = {}
 """,
     "load": """\
 from publish.config import load_config
 from publish.content.load import load_collection
-c = load_collection(load_config(Path(sys.argv[1])))
+c = load_collection(load_config(Path(sys.argv[1])), cache=False)
 counts = {"papers": len(c.papers), "texts": sum(len(p.texts) for p in c.papers.values()),
           "lists": len(c.lists)}
 """,
     "load+blocks": """\
 from publish.config import load_config
 from publish.content.load import load_collection
-c = load_collection(load_config(Path(sys.argv[1])))
+c = load_collection(load_config(Path(sys.argv[1])), cache=False)
 t1 = time.perf_counter()
 blocks = sum(len(t.blocks) for p in c.papers.values() for t in p.texts.values())
 counts = {"papers": len(c.papers), "texts": sum(len(p.texts) for p in c.papers.values()),

@@ -38,7 +38,7 @@ def run(root: Path, *args: str, env: dict[str, str] | None = None):
                               catch_exceptions=False)
 
 
-def tree_digest(root: Path) -> dict[str, str]:
+def tree_hashes(root: Path) -> dict[str, str]:
     """Every file under content/, by relative path, as a content hash."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted((root / "content").rglob("*"))

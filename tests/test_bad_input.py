@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run, seed, tree_digest
+from conftest import run, seed, tree_hashes
 
 from publish.config import load_config
 from publish.content import write as store
@@ -131,7 +131,7 @@ def test_bad_import_sources_write_nothing(project: Path, data: bytes, line: int,
     msg = one_error(run(project, "import", str(source), "--list", "demo", "--lang", "en"),
                     "list.txt", line)
     assert words in msg
-    assert tree_digest(project) == {}
+    assert tree_hashes(project) == {}
 
 
 def test_bad_content_encoding_is_reported_with_its_line(small: Path):
@@ -145,7 +145,7 @@ def test_unknown_language_and_bad_list_id(project: Path):
     assert "looks like a path" in error_lines(result)[0]
     result = run(project, "import", str(seed("001")), "--list", "x", "--lang", "fr")
     assert result.exit_code == 2  # click refuses the choice
-    assert tree_digest(project) == {}
+    assert tree_hashes(project) == {}
 
 
 def test_config_problems_are_reported_together(tmp_path: Path):
@@ -181,11 +181,11 @@ def test_a_killed_import_is_rolled_forward(project: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 1 and "Aborted" in result.output  # click's answer to Ctrl-C
     monkeypatch.setattr(store.os, "replace", real_replace)
     assert (project / store.JOURNAL).exists()
-    swapped_in = [k for k in tree_digest(project) if k.endswith(".md")]
+    swapped_in = [k for k in tree_hashes(project) if k.endswith(".md")]
     assert len(swapped_in) == 29
     assert run(project, "list").exit_code == 0  # any command rolls the write forward
     assert not (project / store.JOURNAL).exists()
-    assert tree_digest(project) == tree_digest(reference)
+    assert tree_hashes(project) == tree_hashes(reference)
 
 
 def test_a_write_killed_before_its_journal_changes_nothing(project: Path):
@@ -196,7 +196,7 @@ def test_a_write_killed_before_its_journal_changes_nothing(project: Path):
     staged = target.with_name(target.name + store.TMP_SUFFIX)
     staged.write_text("half a fil")  # what a kill during staging leaves
     load_collection(config)
-    assert tree_digest(project) == {"content/en/x.md" + store.TMP_SUFFIX: tree_digest(
+    assert tree_hashes(project) == {"content/en/x.md" + store.TMP_SUFFIX: tree_hashes(
         project)["content/en/x.md" + store.TMP_SUFFIX]}
     tx.commit()  # the next write clears the leftovers first
-    assert list(tree_digest(project)) == ["content/en/x.md"]
+    assert list(tree_hashes(project)) == ["content/en/x.md"]

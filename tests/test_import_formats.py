@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run, seed, tree_digest
+from conftest import run, seed, tree_hashes
 
 BIB = r"""@inproceedings{vaswani2017,
   title = {Attention Is {All} You Need},
@@ -79,9 +79,9 @@ def test_three_formats_merge_with_a_seeded_list(project: Path):
     rows = json.loads(run(project, "list", "--list", "reading-group", "--format",
                           "json").output)
     assert [r["section"] for r in rows] == ["NLP", "NLP"]
-    before = tree_digest(project)
+    before = tree_hashes(project)
     imported(project, "group.md", MD, "reading-group")
-    assert tree_digest(project) == before
+    assert tree_hashes(project) == before
 
 
 def test_a_broken_bibtex_entry_names_its_line(project: Path):
@@ -90,4 +90,4 @@ def test_a_broken_bibtex_entry_names_its_line(project: Path):
     result = run(project, "import", str(source), "--list", "x", "--lang", "en")
     assert result.exit_code == 2
     assert "bad.bib:" in result.output
-    assert tree_digest(project) == {}
+    assert tree_hashes(project) == {}

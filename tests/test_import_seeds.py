@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import REPO, import_seeds, run, seed, tree_digest
+from conftest import REPO, import_seeds, run, seed, tree_hashes
 
 from publish.imports.normalise import title_key
 
@@ -131,14 +131,14 @@ def test_scraping_debris_is_not_paper_text(seeded: Path):
 
 
 def test_reimport_changes_nothing(seeded: Path, tmp_path: Path):
-    before = tree_digest(seeded)
+    before = tree_hashes(seeded)
     for prefix, list_id, lang in (("002", "papers-list", "en"), ("003", "llm-top10-2023-zh",
                                                                    "zh")):
         result = run(seeded, "import", str(seed(prefix)), "--list", list_id, "--lang", lang,
                      "--report", "json")
         assert result.exit_code == 0, result.output
         assert '"changed": []' in result.output
-    assert tree_digest(seeded) == before
+    assert tree_hashes(seeded) == before
 
 
 def test_committed_content_is_what_the_import_script_makes(tmp_path: Path):
@@ -146,10 +146,10 @@ def test_committed_content_is_what_the_import_script_makes(tmp_path: Path):
     root = tmp_path / "fresh"
     run(tmp_path, "init", str(root))
     import_seeds(root)
-    fresh = tree_digest(root)
+    fresh = tree_hashes(root)
     # newsletter issues a user recorded (publish digest) are theirs, not the import's
     # and the source lists are the input, not the output
-    committed = {k: v for k, v in tree_digest(REPO).items()
+    committed = {k: v for k, v in tree_hashes(REPO).items()
                  if not k.startswith(("content/digests.", "content/imports/sources/"))}
     assert fresh.keys() == committed.keys()
     differing = [k for k in fresh if fresh[k] != committed[k]]
@@ -161,4 +161,4 @@ def test_dry_run_writes_nothing(project: Path):
                  "en", "--dry-run")
     assert result.exit_code == 0
     assert "101 files would change" in " ".join(result.output.split())
-    assert tree_digest(project) == {}
+    assert tree_hashes(project) == {}

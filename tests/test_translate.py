@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run, tree_digest
+from conftest import REPO, run, tree_hashes
 from translation_server import TranslationServer
 
 from publish.blocks import block_hash, format_marker, split_blocks
@@ -149,7 +149,7 @@ def test_a_second_run_sends_nothing_and_the_memory_serves_deleted_drafts(
     first = proj / "content/zh/paper-one.md"
     original = first.read_text("utf-8")
     assert translate(proj, server, "--to", "zh").exit_code == 0
-    drafted = tree_digest(proj)
+    drafted = tree_hashes(proj)
     server.reset()
     again = translate(proj, server, "--to", "zh", "--format", "json")
     assert again.exit_code == 0 and server.requests == 0
@@ -160,7 +160,7 @@ def test_a_second_run_sends_nothing_and_the_memory_serves_deleted_drafts(
     (proj / "content/zh/paper-two.md").unlink()
     report = json.loads(translate(proj, server, "--to", "zh", "--format", "json").output)
     assert server.requests == 0 and report["from_memory"] == report["unique"] > 0
-    assert tree_digest(proj) == drafted
+    assert tree_hashes(proj) == drafted
 
 
 def test_math_code_urls_and_glossary_terms_come_back_intact(proj: Path,
@@ -198,11 +198,11 @@ def test_outdated_drafts_are_replaced_and_person_translations_kept_beside(
 
 
 def test_dry_run_sends_and_writes_nothing(proj: Path, server: TranslationServer):
-    before = tree_digest(proj)
+    before = tree_hashes(proj)
     result = translate(proj, server, "--to", "zh", "--dry-run", "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert server.requests == 0 and tree_digest(proj) == before
+    assert server.requests == 0 and tree_hashes(proj) == before
     assert not (proj / "translation-memory.sqlite").exists()
     assert report["to_send"] > 0 and report["characters_to_send"] > 100
     assert {p["paper"] for p in report["per_paper"]} >= {"paper-one", "paper-two"}
@@ -239,13 +239,13 @@ def test_429_is_retried_after_retry_after(proj: Path):
 @pytest.mark.parametrize(("mode", "reason"), [("500", "HTTP 500"),
                                               ("garbage", "not a translation")])
 def test_server_errors_and_garbage_are_reported(proj: Path, mode: str, reason: str):
-    before = tree_digest(proj)
+    before = tree_hashes(proj)
     with TranslationServer(mode) as srv:
         result = translate(proj, srv, "--to", "zh", "--paper", "paper-two", "--retries", "1",
                            "--format", "json")
     assert result.exit_code == 1, result.output
     report = json.loads(result.output)
-    assert report["left"] == ["paper-two"] and tree_digest(proj) == before
+    assert report["left"] == ["paper-two"] and tree_hashes(proj) == before
     reasons = [f["reason"] for f in report["failed"]] + [report["stopped"] or ""]
     assert any(reason in r for r in reasons), reasons
 
@@ -354,12 +354,12 @@ def test_a_second_concurrent_run_refuses(proj: Path):
         child = _cli(proj, srv, "--to", "zh", "--timeout", "30", "--jobs", "1")
         try:
             _wait_for(lambda: srv.requests >= 1)
-            before = tree_digest(proj)
+            before = tree_hashes(proj)
             second = translate(proj, srv, "--to", "zh")
             assert second.exit_code == 2
             assert "another `publish translate` is running on this project" in second.output
             assert f"pid {child.pid}" in second.output
-            assert tree_digest(proj) == before and srv.requests == 1
+            assert tree_hashes(proj) == before and srv.requests == 1
         finally:
             child.send_signal(signal.SIGKILL)
             child.wait()

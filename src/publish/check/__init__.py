@@ -29,7 +29,7 @@ from ..config import Config
 from ..errors import PublishError
 from ..ids import unknown_paper
 from ..model import Block, Collection, Entry, Paper, ReadingList, Text
-from .files import Options, Term, load_project_files, parse_glossary, parse_options
+from .files import CheckSettings, Term, load_project_files, parse_glossary, parse_options
 from .findings import (
     ALL_CHECKS,
     CHECKS,
@@ -48,12 +48,37 @@ from .pairs import pair_findings
 from .typography import bracket_findings, punctuation_findings, spacing_findings, text_findings
 
 __all__ = [
-    "ALL_CHECKS", "CHECKS", "DERIVED_CHECKS", "ERROR", "INFO", "WARNING", "Anatomy",
-    "CheckReport", "Finding", "Options", "Raw",
-    "Term", "anatomy", "bracket_findings", "check_project", "entries_by_paper", "format_json",
-    "format_table", "load_project_files", "metadata_findings", "numbers", "pair_findings",
-    "parse_glossary", "parse_options", "punctuation_findings", "read_front", "run_checks",
-    "spacing_findings", "spelled_numbers", "text_findings", "year_findings",
+    "ALL_CHECKS",
+    "CHECKS",
+    "DERIVED_CHECKS",
+    "ERROR",
+    "INFO",
+    "WARNING",
+    "Anatomy",
+    "CheckReport",
+    "CheckSettings",
+    "Finding",
+    "Raw",
+    "Term",
+    "anatomy",
+    "bracket_findings",
+    "check_project",
+    "entries_by_paper",
+    "format_json",
+    "format_table",
+    "load_project_files",
+    "metadata_findings",
+    "numbers",
+    "pair_findings",
+    "parse_glossary",
+    "parse_options",
+    "punctuation_findings",
+    "read_front",
+    "run_checks",
+    "spacing_findings",
+    "spelled_numbers",
+    "text_findings",
+    "year_findings",
 ]
 
 
@@ -149,7 +174,7 @@ def year_findings(paper: Paper, entries: Sequence[tuple[ReadingList, Entry]], me
 # Running the checks
 
 
-_NO_OPTIONS = Options()  # content/check.yaml absent
+_NO_OPTIONS = CheckSettings()  # content/check.yaml absent
 
 
 @dataclass
@@ -178,7 +203,7 @@ def read_front(text: Text) -> tuple[dict[str, Any], str]:
 
 
 def run_checks(collection: Collection, languages: Sequence[str], root: Path,
-               terms: Sequence[Term] = (), options: Options = _NO_OPTIONS,
+               terms: Sequence[Term] = (), options: CheckSettings = _NO_OPTIONS,
                lang: str | None = None, paper_ids: Iterable[str] | None = None,
                checks: Iterable[str] | None = None, front_of: Any = read_front) -> CheckReport:
     from ..status import CURRENT, MACHINE_STATE, paper_status, title_unit

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..derived import Derived, conversion_losses
 from ..model import Collection, Paper
 from . import CheckReport, run_checks
-from .files import Options, Term
+from .files import CheckSettings, Term
 from .findings import CHECKS, ERROR, Finding
 
 
@@ -35,7 +35,7 @@ def _terms(d: Derived, terms: Sequence[Term]) -> list[Term]:
 
 
 def check_derived(collection: Collection, languages: Sequence[str], root: Path, d: Derived,
-                  terms: Sequence[Term], options: Options, ids: Sequence[str],
+                  terms: Sequence[Term], options: CheckSettings, ids: Sequence[str],
                   checks: Iterable[str] = ()) -> CheckReport:
     wanted = set(checks)
     papers: dict[str, Paper] = {}

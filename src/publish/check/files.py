@@ -23,7 +23,7 @@ class Term:
 
 
 @dataclass(frozen=True)
-class Options:
+class CheckSettings:
     """content/check.yaml. `zh_punctuation`: the house style for , : ; ? ! ( ) in Chinese
     text — `any` (default: either width, but one per block), `fullwidth`, `ascii`.
     `originals`: severity of style findings in text written in Chinese (`off` skips it)."""
@@ -150,12 +150,12 @@ def _glossary_entry(item: Any, path: Path, languages: Sequence[str],
     return Term(forms, avoid=avoid, line=_line(item))
 
 
-def parse_options(text: str, path: Path) -> Options:
+def parse_options(text: str, path: Path) -> CheckSettings:
     import yaml
 
     root = _nodes(text, path) if text.strip() else None
     if root is None:
-        return Options()
+        return CheckSettings()
     if not isinstance(root, yaml.MappingNode):
         raise PublishError("content/check.yaml is a mapping of options", path, 1)
     problems = Problems()
@@ -182,14 +182,14 @@ def parse_options(text: str, path: Path) -> Options:
             problems.add(f"unknown option {key!r} (known: disable, originals, zh_punctuation)",
                          path, line)
     problems.raise_if_any()
-    return Options(**values)
+    return CheckSettings(**values)
 
 
-def load_project_files(config: Config) -> tuple[list[Term], Options]:
+def load_project_files(config: Config) -> tuple[list[Term], CheckSettings]:
     from ..content.textfile import read_text
 
     glossary, options = config.content_dir / "glossary.yaml", config.content_dir / "check.yaml"
     terms = (parse_glossary(read_text(glossary), glossary, config.languages)
              if glossary.is_file() else [])
-    opts = parse_options(read_text(options), options) if options.is_file() else Options()
+    opts = parse_options(read_text(options), options) if options.is_file() else CheckSettings()
     return terms, opts

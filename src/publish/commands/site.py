@@ -112,16 +112,16 @@ def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: s
     import sys
 
     from ..content.load import load_collection
-    from ..site.newsletter import DigestRequest, NothingNew, make_digest
+    from ..site.newsletter import IssueRequest, NothingNew, make_issue
 
     if since and since_last:
         raise click.UsageError("--since and --since-last exclude each other")
     config = project_config(ctx)
-    request = DigestRequest(since=since.date() if since else None, since_last=since is None,
+    request = IssueRequest(since=since.date() if since else None, since_last=since is None,
                             lang=lang, list_id=list_id, fmt=fmt, out=out, issue=issue,
                             max_per_list=max_per_list, record=record)
     try:
-        result = make_digest(config, load_collection(config, blocks=True),
+        result = make_issue(config, load_collection(config, blocks=True),
                              _settings(config, base_url),
                              request)
     except NothingNew as exc:

@@ -77,12 +77,12 @@ def translate(ctx: click.Context, to: str | None, froms: tuple[str, ...], backen
     config = project_config(ctx)
     if to == ZH_HANT:
         sys.exit(_zh_hant(config, froms, list_id, paper_ids, dry_run, fmt))
-    from ..translate.run import Options
+    from ..translate.run import TranslateRequest
     from ..translate.run import translate as run_translate
 
     settings = backends.resolve(config.translate, backend, url, timeout, jobs, retries,
                                 path=config.path)
-    options = Options(to=to, froms=froms, only=only, list_id=list_id, paper_ids=paper_ids,
+    options = TranslateRequest(to=to, froms=froms, only=only, list_id=list_id, paper_ids=paper_ids,
                       limit=limit, dry_run=dry_run)
     with out.progress_bar(enabled=not dry_run and fmt == "table") as on_progress:
         result = run_translate(config, settings, options, on_progress)

@@ -18,7 +18,7 @@ from ..errors import PublishError
 from ..ids import check_id
 from . import numbered, outline, sections, titled, untitled
 from .base import RawList
-from .merge import Report, merge
+from .merge import MergeReport, merge
 from .propose import propose
 
 FORMATS = ("auto", "seed-text", "markdown", "bibtex", "csv")
@@ -85,7 +85,7 @@ def _read_titles(path: Path) -> list[dict[str, Any]]:
 
 @dataclass
 class ImportResult:
-    report: Report
+    report: MergeReport
     changed: list[Path] = field(default_factory=list)
     titles_file: Path | None = None
     dry_run: bool = False

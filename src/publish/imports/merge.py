@@ -24,7 +24,7 @@ UNSURE_SCORE = 88.0
 
 
 @dataclass
-class Report:
+class MergeReport:
     list_id: str
     entries: int = 0
     created: list[str] = field(default_factory=list)
@@ -104,7 +104,7 @@ def add_text(paper: Paper, lang: str, blocks: list[tuple[str, str]], config: Con
     return True
 
 
-def _merge_meta(paper: Paper, raw: RawEntry, list_id: str, report: Report) -> bool:
+def _merge_meta(paper: Paper, raw: RawEntry, list_id: str, report: MergeReport) -> bool:
     meta, changed = paper.meta, False
     for f in SOURCE_FIELDS:
         new = getattr(raw, f.name)
@@ -129,14 +129,14 @@ def _merge_meta(paper: Paper, raw: RawEntry, list_id: str, report: Report) -> bo
 def merge(collection: Collection, config: Config, raw_list: RawList, list_id: str, lang: str,
           today: date, titles: dict[int, str] | None = None,
           list_titles: dict[str, str] | None = None,
-          source: dict[str, str] | None = None) -> Report:
+          source: dict[str, str] | None = None) -> MergeReport:
     """Merge `raw_list` into `collection` in place and say what happened.
 
     `titles` gives confirmed titles by 1-based position: for entries the source left
     untitled, and to correct a source that names a paper by something other than its title.
     """
     titles = titles or {}
-    report = Report(list_id=list_id, entries=len(raw_list.entries))
+    report = MergeReport(list_id=list_id, entries=len(raw_list.entries))
     index = _Index(collection)
     placed: dict[str, tuple[int, RawEntry, list[str]]] = {}
     for position, raw in enumerate(raw_list.entries, start=1):
@@ -177,7 +177,7 @@ def merge(collection: Collection, config: Config, raw_list: RawList, list_id: st
 
 def _update_list(collection: Collection, raw_list: RawList, list_id: str, lang: str,
                  today: date, placed: dict[str, tuple[int, RawEntry, list[str]]],
-                 report: Report, list_titles: dict[str, str],
+                 report: MergeReport, list_titles: dict[str, str],
                  source: dict[str, str] | None) -> None:
     rl = collection.lists.get(list_id)
     if rl is None:

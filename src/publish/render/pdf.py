@@ -32,9 +32,9 @@ from ..model import Collection
 from . import math as math_cache
 from .assemble import Part, assemble
 from .book import Book, Chunk, Label, chunks, collection_book, list_book
+from .booklet import PAPER_SIZES, BookletOptions, Renderer, paper_anchor, ui_lang
 from .engine import Rendered, render
 from .fonts import coverage
-from .html import PAPER_SIZES, Options, Renderer, paper_anchor, ui_lang
 from .i18n import format_day, hant
 from .text import FALLBACKS
 
@@ -153,7 +153,7 @@ def _books(collection: Collection, request: PdfRequest) -> list[Book]:
     return [collection_book(collection, request.lang)]
 
 
-def _digest(*parts: str | bytes) -> str:
+def _hash(*parts: str | bytes) -> str:
     h = hashlib.sha256()
     for part in parts:
         h.update(part.encode("utf-8") if isinstance(part, str) else part)
@@ -161,7 +161,7 @@ def _digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def _files_digest(roots: list[Path]) -> str:
+def _files_hash(roots: list[Path]) -> str:
     """Project files WeasyPrint may read (images, fonts, templates): a change to any of
     them must not reuse a cached chunk even though the HTML is the same."""
     items = []
@@ -171,7 +171,7 @@ def _files_digest(roots: list[Path]) -> str:
                 if path.is_file():
                     st = path.stat()
                     items.append(f"{path}|{st.st_size}|{st.st_mtime_ns}")
-    return _digest(*items)
+    return _hash(*items)
 
 
 def _pango_version() -> str:
@@ -189,8 +189,8 @@ def _pango_version() -> str:
 def _key_base(roots: list[Path]) -> str:
     from importlib.metadata import version
 
-    return _digest(RENDER_VERSION, version("weasyprint"), _pango_version(),
-                   coverage().fingerprint, _files_digest(roots))
+    return _hash(RENDER_VERSION, version("weasyprint"), _pango_version(),
+                   coverage().fingerprint, _files_hash(roots))
 
 
 def _cached(cache: Path, kind: str, key: str, use_cache: bool) -> tuple[Path, Rendered] | None:
@@ -256,7 +256,7 @@ def _worker(index: int) -> _Done:
         context, _titles = job.renderer.chunk_context(chunk, job.book_index[id(chunk.book)])
         html = job.renderer.chunk_html(context)
         kind, extra = "chunks", {}
-    key = _digest(job.key_base, job.css, html)
+    key = _hash(job.key_base, job.css, html)
     path, layout, rendered = _render_cached(job.cache, kind, key, job.use_cache, html,
                                             job.css, job.base_url, job.roots, **extra)
     return _Done(index, path, layout, rendered, math_cache.added())
@@ -330,7 +330,7 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
         collection = load_collection(config)
     _check(config, collection, request)
     lang = request.lang
-    options = Options(lang, tuple(config.languages), request.fallback, request.paper_size)
+    options = BookletOptions(lang, tuple(config.languages), request.fallback, request.paper_size)
     project_templates = config.root / "templates"
     roots = [project_templates, config.root / "assets",
              Path(__file__).resolve().parent.parent / "templates"]
@@ -388,7 +388,7 @@ def render_single(config: Config, request: PdfRequest,
 
         collection = load_collection(config)
     _check(config, collection, request)
-    options = Options(request.lang, tuple(config.languages), request.fallback,
+    options = BookletOptions(request.lang, tuple(config.languages), request.fallback,
                       request.paper_size)
     project_templates = config.root / "templates"
     roots = [project_templates, config.root / "assets",

@@ -83,7 +83,7 @@ def _key(*parts: str) -> str:
     return hashlib.sha1("\0".join(parts).encode()).hexdigest()
 
 
-def templates_digest(project_templates: Path) -> str:
+def templates_hash(project_templates: Path) -> str:
     """Every template file that could be used (the project's override the package's)."""
     h = hashlib.sha1()
     for root in (project_templates, _PACKAGE_TEMPLATES):
@@ -95,7 +95,7 @@ def templates_digest(project_templates: Path) -> str:
     return h.hexdigest()
 
 
-def _paper_digest(paper: Paper) -> str:
+def _paper_hash(paper: Paper) -> str:
     """Everything of a paper a page of it can show. (The repr of Meta's __dict__, not of
     Meta: the same fields in the same order, without a dataclass __repr__ per paper.)"""
     h = hashlib.sha1(f"{paper.id}\0{paper.source_lang}\0{paper.meta.__dict__!r}".encode())
@@ -127,7 +127,7 @@ class _Site:
         self.fingerprint = cache.fingerprint if cache else fingerprint(self.languages)
         self.texts = Texts(cache.load("text") if cache else {})
         self.blocks = Blocks(cache)
-        self.digests = {pid: _paper_digest(p) for pid, p in collection.papers.items()}
+        self.digests = {pid: _paper_hash(p) for pid, p in collection.papers.items()}
         self.states, self.new_states = self._states()
         self._env: jinja2.Environment | None = None
         self._pages: dict[str, Pages] = {}
@@ -178,7 +178,7 @@ class _Site:
     def jobs(self) -> list[_Job]:
         col = self.collection
         base = _key(SITE_VERSION, self.fingerprint,
-                    templates_digest(self.config.root / "templates"),
+                    templates_hash(self.config.root / "templates"),
                     repr(self.languages), repr(self.site_langs), repr(self.config.title))
         lists_of: dict[str, list[str]] = {}
         for list_id, rl in sorted(col.lists.items()):

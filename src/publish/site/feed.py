@@ -14,7 +14,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import PublishError
 from ..model import Collection
-from .digest import IssueRecord, Selection, _replay, load_record, today
+from .issues import IssueRecord, Selection, _replay, load_record, today
 from .mail import Mail, write
 from .settings import WebSettings
 

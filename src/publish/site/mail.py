@@ -29,7 +29,7 @@ from ..render.i18n import format_day, format_number, gettext, html_lang, ngettex
 from ..render.markdown import MarkdownRenderer
 from ..render.text import shown_blocks
 from ..status import title_unit
-from .digest import Selection
+from .issues import Selection
 from .pages import environment, list_path, paper_link, paper_path, titles
 from .settings import WebSettings
 

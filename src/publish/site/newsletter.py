@@ -9,7 +9,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import PublishError
 from ..model import Collection
-from .digest import Selection, save_record, select
+from .issues import Selection, save_record, select
 from .mail import Mail, write
 from .settings import WebSettings, require_mail
 
@@ -17,7 +17,7 @@ EXTENSIONS = {"html": "html", "text": "txt", "eml": "eml"}
 
 
 @dataclass
-class DigestRequest:
+class IssueRequest:
     since: date | None = None
     since_last: bool = True
     lang: str = "en"
@@ -30,7 +30,7 @@ class DigestRequest:
 
 
 @dataclass
-class DigestResult:
+class IssueResult:
     path: Path
     selection: Selection
     recorded: bool
@@ -44,8 +44,8 @@ class NothingNew(PublishError):
     """No paper to announce: not an input error, the command exits 1."""
 
 
-def make_digest(config: Config, collection: Collection, settings: WebSettings,
-                request: DigestRequest) -> DigestResult:
+def make_issue(config: Config, collection: Collection, settings: WebSettings,
+                request: IssueRequest) -> IssueResult:
     """Select, render, write, then record. Every refusal comes before the file is written,
     and the issue is recorded only once the file is on disk."""
     if request.fmt == "eml":
@@ -79,5 +79,5 @@ def make_digest(config: Config, collection: Collection, settings: WebSettings,
     if record and selection.fresh:
         save_record(config, collection, replace(selection))
         recorded = True
-    return DigestResult(out, selection, recorded, len(data), new, len(selection.updated),
+    return IssueResult(out, selection, recorded, len(data), new, len(selection.updated),
                         local_links=local_from is not None)

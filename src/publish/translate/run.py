@@ -33,11 +33,11 @@ from .worker import BlockFailed, Progress, Stopped, Worker, prepare
 LOCK_NAME = ".publish-translate.lock"
 GLOSSARY = "glossary.yaml"
 
-__all__ = ["Options", "Progress", "Result", "run_lock", "translate"]
+__all__ = ["Progress", "Result", "TranslateRequest", "run_lock", "translate"]
 
 
 @dataclass
-class Options:
+class TranslateRequest:
     to: str
     froms: tuple[str, ...] = ()
     only: str = "missing"
@@ -113,7 +113,7 @@ def _froms(config: Config, to: str, froms: Sequence[str]) -> tuple[str, ...]:
     return tuple(froms) or tuple(code for code in config.languages if code != to)
 
 
-def translate(config: Config, settings: backends.Settings, options: Options,
+def translate(config: Config, settings: backends.Settings, options: TranslateRequest,
               on_progress: Callable[[Progress], None] = lambda p: None) -> Result:
     """Draft the missing (and, with `only`, outdated) blocks of `options.to`."""
     if options.only not in ONLY_CHOICES:
@@ -126,7 +126,7 @@ def translate(config: Config, settings: backends.Settings, options: Options,
         return _run(config, settings, options, result, on_progress)
 
 
-def _run(config: Config, settings: backends.Settings, options: Options, result: Result,
+def _run(config: Config, settings: backends.Settings, options: TranslateRequest, result: Result,
          on_progress: Callable[[Progress], None]) -> Result:
     collection = load_collection(config)
     plan = make_plan(config, collection, options.to, result.froms, options.only,
@@ -163,8 +163,9 @@ class _Triage:
     skipped: set[ItemKey]  # over --limit
 
 
-def _triage(settings: backends.Settings, options: Options, plan: Plan, memory: Memory | None,
-            keep: list[str], titles: frozenset[str], result: Result) -> _Triage:
+def _triage(settings: backends.Settings, options: TranslateRequest, plan: Plan,
+            memory: Memory | None, keep: list[str], titles: frozenset[str],
+            result: Result) -> _Triage:
     result.papers, result.blocks, result.unique = len(plan.papers), plan.blocks, len(plan.items)
     result.titles = plan.titles
     t = _Triage({}, set(), [], {}, set())

@@ -44,7 +44,7 @@ _MARKS = {
 
 
 @dataclass
-class Options:
+class BookletOptions:
     lang: str  # en, zh, zh-Hant, bilingual
     languages: tuple[str, ...]
     fallback: str = "source"
@@ -97,7 +97,7 @@ def _html_lang(lang: str) -> str:
 class Renderer:
     """Everything needed to turn the model into HTML for one booklet."""
 
-    def __init__(self, collection: Collection, options: Options, project_templates: Path,
+    def __init__(self, collection: Collection, options: BookletOptions, project_templates: Path,
                  coverage: Coverage | None = None, subtitle: Label | None = None) -> None:
         self.collection = collection
         self.subtitle = subtitle  # the cover's second title (bilingual: the Chinese one)
@@ -327,7 +327,7 @@ def environment(project_templates: Path) -> jinja2.Environment:
     return env
 
 
-def templates_digest(project_templates: Path) -> str:
+def templates_hash(project_templates: Path) -> str:
     """A hash of every template file that could be used: part of the cache key."""
     h = hashlib.sha256()
     for root in (project_templates, PACKAGE_TEMPLATES):
