@@ -61,3 +61,4 @@ def test_readme_names_every_command():
     readme = (REPO / "README.md").read_text("utf-8")
     for name in commands():
         assert re.search(rf"\bpublish {name}\b", readme), f"README does not name {name}"
+    assert "docs/commands.md" in readme
