@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import click
 from click.testing import CliRunner
-from conftest import REPO, run
+from conftest import run
 
 from publish import __version__
 from publish.cli import cli
@@ -48,12 +47,6 @@ def test_every_command_has_help_with_an_example():
         result = CliRunner().invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Example" in result.output, f"`publish {name} --help` shows no example"
-
-
-def test_readme_documents_every_command():
-    readme = (REPO / "README.md").read_text("utf-8")
-    for name in commands():
-        assert re.search(rf"`publish {name}\b", readme), f"README does not document {name}"
 
 
 def test_init_makes_a_valid_empty_project(tmp_path: Path):

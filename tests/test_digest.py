@@ -114,6 +114,7 @@ def test_first_issue_second_issue_and_feed(project: Path, tmp_path: Path) -> Non
     assert atom.entries[0].link.startswith(BASE)
 
 
+@pytest.mark.slow
 def test_digest_in_chromium(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "preview.html"
     result = run(project, "digest", "--since", "2026-01-01", "--format", "html", "--no-record",
@@ -267,6 +268,7 @@ def test_machine_drafts_are_marked_in_a_newsletter(bare: Path, tmp_path: Path) -
         "一个通才智能体\n  A Generalist Agent\n  2022 · 机器翻译")
 
 
+@pytest.mark.slow
 def test_machine_drafts_are_news_only_once_a_person_reviews_them(bare: Path,
                                                                  tmp_path: Path) -> None:
     root = tmp_path / "proj"

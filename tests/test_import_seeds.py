@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from conftest import REPO, import_seeds, run, seed, tree_hashes
 
 from publish.imports.normalise import title_key
@@ -141,6 +142,7 @@ def test_reimport_changes_nothing(seeded: Path, tmp_path: Path):
     assert tree_hashes(seeded) == before
 
 
+@pytest.mark.slow
 def test_committed_content_is_what_the_import_script_makes(tmp_path: Path):
     """content/ in the repository is reproducible from the seeds (golden tree)."""
     root = tmp_path / "fresh"

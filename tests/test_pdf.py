@@ -89,6 +89,7 @@ def top10_zh(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(root, "--lang", "zh", "--list", "llm-top10-2023-zh")
 
 
+@pytest.mark.slow
 def test_zh_booklet_has_copyable_chinese_and_embedded_cjk_fonts(top10_zh: Path) -> None:
     text = text_of(top10_zh)
     assert "目录" in text  # the contents heading comes from the zh catalog
@@ -101,6 +102,7 @@ def test_zh_booklet_has_copyable_chinese_and_embedded_cjk_fonts(top10_zh: Path) 
     assert not any("CJK-JP" in row[0] or "CJK-TC" in row[0] for row in fonts)
 
 
+@pytest.mark.slow
 def test_bookmarks_nest_list_chapter_paper(top10_zh: Path) -> None:
     marks = outline(top10_zh)
     assert marks[0] == (0, "目录")
@@ -112,6 +114,7 @@ def test_bookmarks_nest_list_chapter_paper(top10_zh: Path) -> None:
     assert len(papers) == 10 and "Llama 2: Open Foundation and Fine-Tuned Chat Models" in papers
 
 
+@pytest.mark.slow
 def test_contents_page_numbers_are_the_pages_papers_start_on(top10_zh: Path) -> None:
     front, entries = toc_entries(top10_zh)
     papers = [(title, n) for title, n in entries if title.startswith(("Llama 2", "QLoRA",
@@ -124,6 +127,7 @@ def test_contents_page_numbers_are_the_pages_papers_start_on(top10_zh: Path) -> 
         assert page.rstrip().splitlines()[-1].strip() == str(number)
 
 
+@pytest.mark.slow
 def test_contents_links_go_to_the_papers(top10_zh: Path) -> None:
     reader = PdfReader(top10_zh)
     front = reader.page_labels.index("1")
@@ -143,6 +147,7 @@ def field25(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
     return root, build(root, "--lang", "en", "--list", "field-25")
 
 
+@pytest.mark.slow
 def test_english_booklet_metadata_links_and_toc(field25: tuple[Path, Path]) -> None:
     _root, pdf = field25
     text = text_of(pdf)
@@ -154,6 +159,7 @@ def test_english_booklet_metadata_links_and_toc(field25: tuple[Path, Path]) -> N
     assert "Attention Is All You Need" in text_of(pdf, front + number)
 
 
+@pytest.mark.slow
 def test_rebuild_uses_the_cache(field25: tuple[Path, Path]) -> None:
     root, _pdf = field25
     result = run(root, "pdf", "--lang", "en", "--list", "field-25", "--out",
@@ -258,6 +264,7 @@ def fixture_en(fixture_root: Path) -> tuple[Path, str]:
     return out, result.output
 
 
+@pytest.mark.slow
 def test_math_is_drawn_and_a_broken_formula_shows_its_tex(fixture_en: tuple[Path, str]) -> None:
     pdf, _ = fixture_en
     text = text_of(pdf)
@@ -275,6 +282,7 @@ def test_math_is_drawn_and_a_broken_formula_shows_its_tex(fixture_en: tuple[Path
     assert content.count(b" c\n") + content.count(b" c ") > 20
 
 
+@pytest.mark.slow
 def test_a_paper_cannot_pull_local_files_or_the_network(fixture_en: tuple[Path, str]) -> None:
     pdf, output = fixture_en
     text = text_of(pdf)
@@ -284,6 +292,7 @@ def test_a_paper_cannot_pull_local_files_or_the_network(fixture_en: tuple[Path, 
     assert "refused to load https://example.com/tracker.png" in output
     assert "refused to load file:///etc/passwd" in output
 
+@pytest.mark.slow
 def test_papers_link_to_arxiv(fixture_en: tuple[Path, str]) -> None:
     pdf, _ = fixture_en
     uris = {a.get_object().get("/A", {}).get("/URI") for p in PdfReader(pdf).pages
@@ -307,6 +316,7 @@ def test_fetcher_serves_only_project_templates_and_assets(tmp_path: Path) -> Non
     assert len(fetcher.refused) == 8
 
 
+@pytest.mark.slow
 def test_translation_states_are_marked(fixture_root: Path) -> None:
     pdf = build(fixture_root, "--lang", "zh", "--list", "fixture")
     text = text_of(pdf).replace(THIN_SPACE, " ")
@@ -320,6 +330,7 @@ def test_translation_states_are_marked(fixture_root: Path) -> None:
     assert re.search(r"只有标题的论文\s+机器翻译\s+A Paper With Only a Title", text), text
 
 
+@pytest.mark.slow
 def test_fallback_mark_and_skip(fixture_root: Path) -> None:
     marked = text_of(build(fixture_root, "--lang", "zh", "--list", "fixture",
                            "--fallback", "mark"))
@@ -332,6 +343,7 @@ def test_fallback_mark_and_skip(fixture_root: Path) -> None:
     assert "只有标题的论文" in skipped  # its title is Chinese text
 
 
+@pytest.mark.slow
 def test_traditional_chinese_is_derived_with_opencc(fixture_root: Path) -> None:
     pdf = build(fixture_root, "--lang", "zh-Hant", "--list", "fixture")
     text = text_of(pdf)
@@ -340,6 +352,7 @@ def test_traditional_chinese_is_derived_with_opencc(fixture_root: Path) -> None:
     assert any("CJK-TC" in row[0] for row in fonts_of(pdf))
 
 
+@pytest.mark.slow
 def test_bilingual_puts_each_block_in_both_languages(fixture_root: Path) -> None:
     pdf = build(fixture_root, "--lang", "bilingual", "--list", "fixture", "--paper-size", "A4")
     text = text_of(pdf).replace("\n", " ")
@@ -365,6 +378,7 @@ def _starts(items: list[str]) -> list[str]:
     return [item.split(" ", 1)[1][:6] for item in items]  # without the source's "1. "
 
 
+@pytest.mark.slow
 def test_ordered_list_items_keep_their_numbers(fixture_root: Path,
                                                fixture_en: tuple[Path, str]) -> None:
     # Each item is a block of its own, rendered alone: "1. 1. 1." before the fix.
@@ -383,6 +397,7 @@ def test_ordered_list_items_keep_their_numbers(fixture_root: Path,
     assert order == sorted(order)
 
 
+@pytest.mark.slow
 def test_a_character_no_font_has_is_an_error_naming_the_paper(fixture_root: Path,
                                                                tmp_path: Path) -> None:
     root = tmp_path / "proj"
@@ -396,6 +411,7 @@ def test_a_character_no_font_has_is_an_error_naming_the_paper(fixture_root: Path
     assert not (root / "x.pdf").exists()
 
 
+@pytest.mark.slow
 def test_an_edit_rerenders_only_its_chunk(fixture_root: Path, tmp_path: Path) -> None:
     root = tmp_path / "proj"
     shutil.copytree(fixture_root, root)

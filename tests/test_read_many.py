@@ -10,6 +10,7 @@ import pytest
 from publish.content.textfile import read_many
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("threads", [1, 4])
 def test_reads_every_file_in_order_with_errors_in_place(tmp_path: Path, threads: int):
     paths = []
@@ -24,6 +25,7 @@ def test_reads_every_file_in_order_with_errors_in_place(tmp_path: Path, threads:
     assert all(got[i] == paths[i].read_bytes() for i in range(len(paths)) if i != 1234)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("threads", [1, 4])
 def test_a_caller_that_stops_early_leaves_no_reader_behind(tmp_path: Path, threads: int):
     paths = []

@@ -15,6 +15,9 @@ from publish.config import load_config
 from publish.content.load import load_collection
 from publish.site.build import build_site
 
+# Every test here reads the whole seeded site (about 3,000 pages, built once per module).
+pytestmark = pytest.mark.slow
+
 MATH = "going-deeper-with-convolutions"
 VICTIM = "attention-is-all-you-need"
 ZH_ONLY_TEXT = "mistral-7b"  # English metadata, Chinese original text

@@ -553,6 +553,7 @@ def test_fast_hash_is_block_hash():
         assert block_hash(text) == reference, repr(text)
 
 
+@pytest.mark.slow
 def test_a_run_of_edits_keeps_the_cache_equal_to_reading_everything(seeded: Path,
                                                                     tmp_path: Path):
     """Edits, a revert, a broken file and its fix, a new paper: after each, the cached answer
@@ -601,6 +602,7 @@ def test_a_run_of_edits_keeps_the_cache_equal_to_reading_everything(seeded: Path
     same()
 
 
+@pytest.mark.slow
 def test_worker_processes_give_what_one_process_gives(seeded: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch):
     """A big tree is parsed in forked workers that read their files ahead in a thread: the

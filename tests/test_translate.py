@@ -225,6 +225,7 @@ def test_mangled_placeholder_block_is_not_written_and_paper_reported(
     assert "Gamma" not in body and f"[zh] {SHARED}" in body  # the other draft is written
 
 
+@pytest.mark.slow
 def test_429_is_retried_after_retry_after(proj: Path):
     with TranslationServer("429", fail_first=2, retry_after=1) as srv:
         started = time.monotonic()
@@ -250,6 +251,7 @@ def test_server_errors_and_garbage_are_reported(proj: Path, mode: str, reason: s
     assert any(reason in r for r in reasons), reasons
 
 
+@pytest.mark.slow
 def test_a_hung_server_is_cut_off_by_the_timeout(proj: Path):
     with TranslationServer("hang") as srv:
         started = time.monotonic()
@@ -316,6 +318,7 @@ def _wait_for(predicate, seconds: float = 20) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_without_resending_finished_blocks(proj: Path):
     with TranslationServer("slow", latency=0.25) as srv:
         child = _cli(proj, srv, "--to", "en", "--jobs", "1")
@@ -349,6 +352,7 @@ def test_a_killed_run_resumes_without_resending_finished_blocks(proj: Path):
     assert set(zh_states(proj, "mistral-7b", "en")) == {"machine"}
 
 
+@pytest.mark.slow
 def test_a_second_concurrent_run_refuses(proj: Path):
     with TranslationServer("hang") as srv:
         child = _cli(proj, srv, "--to", "zh", "--timeout", "30", "--jobs", "1")
