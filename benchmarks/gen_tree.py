@@ -13,9 +13,9 @@ Output is a pure function of (--papers, --seed, --zh-share): the same bytes ever
 Speed: PyYAML's pure-Python dumper costs ~0.7 ms per front matter, too slow for 100,000
 papers, so front matter and lists are written by a small template emitter here. To keep the
 format in sync with the package, the first --verify papers (and a prefix of every list) are
-also rendered with `publish.store.paper_to_files` / `render_list_file` and must match byte
+also rendered with `publish.content.files.paper_to_files` / `render_list_file` and must match byte
 for byte, and their blocks are re-read with `publish.blocks.split_blocks`; any scalar the
-template emitter is not sure about is rendered by `publish.store.dump_yaml` itself.
+template emitter is not sure about is rendered by `publish.content.files.dump_yaml` itself.
 """
 
 from __future__ import annotations
@@ -239,7 +239,7 @@ def _plain_extra(value: str) -> bool:
 
 
 def yscalar(value: str) -> str:
-    """How `publish.store.dump_yaml` writes a string value, for the shapes generated here:
+    """How `publish.content.files.dump_yaml` writes a string value, for the shapes generated here:
     plain, or single-quoted when a plain scalar would read as a number or has ': ' in it;
     anything else is left to dump_yaml itself."""
     if (_plain_ok(value) and value.lower() not in _NOT_PLAIN_WORDS) or _plain_extra(value):
