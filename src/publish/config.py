@@ -14,8 +14,8 @@ from .enrich.settings import parse_section as parse_enrich
 from .errors import Problems, PublishError
 from .languages import STORED
 from .site.settings import DigestSection, SiteSection, parse_digest, parse_site
-from .translate.backends import TranslateSection
-from .translate.backends import parse_section as parse_translate
+from .translate.settings import TranslateSection
+from .translate.settings import parse_section as parse_translate
 
 CONFIG_NAME = "publish.toml"
 

@@ -1,34 +1,19 @@
-"""Translation state: what is missing, outdated, machine-drafted or current, per block, per
-paper, per language and per list.
+import importlib
+from typing import Any
 
-- `states`: the state names, worst first.
-- `compute`: the state of a paper's blocks and title in a language, a pure function of the
-  model (pairing translations with their sources by content), and summaries.
-- `records`: one cached record per paper, what every format shows of it.
-- `cache`: the records of the whole tree through build/index.sqlite, recomputed only for
-  files that changed; `report`: the default report, patched paper by paper.
-- `view`: what a run shows (selection, order, summaries, details); `formats` and `html`
-  print it; `run` is `publish status`.
-- `review`: a person vouches for machine drafts and outdated translations.
+# Looked up when asked for: a warm `publish status` never needs the computation (difflib,
+# markdown-it), and every status module imports this package first.
+_EXPORTS = {
+    "compute": ("Orphan", "PaperStatus", "StatusReport", "Unit", "collection_status",
+                "paper_status", "text_size", "title_unit", "worst_first"),
+    "states": ("CURRENT", "MACHINE_STATE", "MISSING", "ORIGINAL", "OUTDATED", "RANK", "STATES",
+               "Summary"),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)
 
-Imports go one way: states <- compute <- records <- report <- cache <- view <- formats <- html
-<- run. The pure model functions are re-exported here for the renderers and checks.
-"""
 
-from .compute import (
-    Orphan,
-    PaperStatus,
-    StatusReport,
-    Summary,
-    Unit,
-    collection_status,
-    paper_status,
-    text_size,
-    title_unit,
-    worst_first,
-)
-from .states import CURRENT, MACHINE_STATE, MISSING, ORIGINAL, OUTDATED, RANK, STATES
-
-__all__ = ["CURRENT", "MACHINE_STATE", "MISSING", "ORIGINAL", "OUTDATED", "RANK", "STATES",
-           "Orphan", "PaperStatus", "StatusReport", "Summary", "Unit", "collection_status",
-           "paper_status", "text_size", "title_unit", "worst_first"]
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -28,11 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..content import index
-from ..content.files import assemble_paper
 from ..content.textfile import read_many
 from ..content.write import JOURNAL, recover
 from ..errors import Problem, Problems
-from .compute import paper_status
 from .records import ListRecord, Record, compact, named, plain
 from .report import StaleReport, build_report, patch_report
 
@@ -66,6 +64,10 @@ def compute_paper(config: Config, pid: str, keys: tuple, start_ns: int,
     """Parse one paper (keys: per language, its file's key or b"") and, when nothing is wrong
     with it, its status record (and its --details rows, when asked for). `data`: the files'
     bytes read ahead, one per non-empty key, in order."""
+    # Imported here: a run that finds nothing changed needs neither PyYAML nor markdown-it.
+    from ..content.files import assemble_paper
+    from .compute import paper_status
+
     out = PaperResult(pid)
     by_lang: dict[str, ParsedFile] = {}
     unreadable = False

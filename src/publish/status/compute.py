@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 
 from ..blocks import block_hash, parse_attrs
 from ..model import HUMAN, MACHINE, TITLE, Block, Collection, Paper
-from .states import CURRENT, MACHINE_STATE, MISSING, ORIGINAL, OUTDATED, RANK, STATES
+from .states import CURRENT, MACHINE_STATE, MISSING, ORIGINAL, OUTDATED, RANK, Summary
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -194,27 +194,6 @@ def paper_status(paper: Paper, lang: str, languages: Iterable[str]) -> PaperStat
     else:
         state = ORIGINAL if lang == paper.source_lang else MISSING
     return PaperStatus(paper, lang, state, units, orphans, title)
-
-
-@dataclass
-class Summary:
-    papers: int = 0
-    states: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
-    words_to_translate: int = 0
-
-    @property
-    def coverage(self) -> float:
-        done = self.states[ORIGINAL] + self.states[CURRENT]
-        return round(100.0 * done / self.papers, 1) if self.papers else 100.0
-
-    def add(self, status: PaperStatus) -> None:
-        self.papers += 1
-        self.states[status.state] += 1
-        self.words_to_translate += status.work
-
-    def as_dict(self) -> dict[str, object]:
-        return {"papers": self.papers, "states": dict(self.states), "coverage": self.coverage,
-                "words_to_translate": self.words_to_translate}
 
 
 @dataclass

@@ -10,11 +10,10 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
+from ..blocks import TITLE
 from ..languages import source_of
-from ..model import TITLE
-from .compute import Summary
 from .records import ENCODE, json_line
-from .states import STATES, STYLE
+from .states import STATES, STYLE, Summary
 from .view import BlockRow, StatusView
 
 FORMATS = ("table", "json", "csv", "markdown", "html")

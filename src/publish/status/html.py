@@ -4,9 +4,8 @@ read worst first without it."""
 
 from __future__ import annotations
 
-from .compute import Summary
 from .formats import summary_cells, work_text
-from .states import RANK, STATES
+from .states import RANK, STATES, Summary
 from .view import StatusView
 
 _HTML = """<!doctype html>

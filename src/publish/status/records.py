@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..languages import CJK
-from .compute import PaperStatus
 from .states import RANK
+
+if TYPE_CHECKING:
+    from .compute import PaperStatus
 
 
 class Record(NamedTuple):

@@ -10,19 +10,20 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..blocks import TITLE
 from ..config import Config
-from ..content.load import load_collection
-from ..derived import Derived, derived
 from ..errors import PublishError
-from ..languages import source_of
-from ..model import TITLE
+from ..languages import DERIVED, source_of
 from .cache import load_tree
-from .compute import StatusReport, Summary, collection_status
 from .records import Record, compact, sort_key, work_unit
 from .report import report_ids, report_lines
-from .states import STATES
+from .states import STATES, Summary
+
+if TYPE_CHECKING:
+    from ..derived import Derived
+    from .compute import StatusReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,10 +254,11 @@ def status_view(config: Config, *, lang: str | None = None, list_id: str | None 
     """The status of the project: through the index in build/, or (use_cache=False) by
     loading the whole tree with the store and status.collection_status. A derived language
     (zh-Hant) is its source's view, converted (`derive_view`)."""
-    d = derived(lang)
-    if d is not None:
-        from ..derived import freshness, require
+    if lang in DERIVED:  # OpenCC and its tables are loaded only for a derived language
+        from ..derived import derived, freshness, require
 
+        d = derived(lang)
+        assert d is not None
         require(d.lang, config.languages)
         view = derive_view(status_view(config, lang=d.source, list_id=list_id, states=states,
                                        details=details, use_cache=use_cache), d)
@@ -265,7 +267,10 @@ def status_view(config: Config, *, lang: str | None = None, list_id: str | None 
             view.notes.append(fresh.message)
         return view
     shown = (lang,) if lang else config.languages
-    if not use_cache:
+    if not use_cache:  # the whole tree read and computed here (PyYAML, markdown-it)
+        from ..content.load import load_collection
+        from .compute import collection_status
+
         collection = load_collection(config, cache=False)
         if list_id is not None and list_id not in collection.lists:
             known = ", ".join(sorted(collection.lists)) or "none yet"
