@@ -16,6 +16,7 @@ from .options import (
     lang_option,
     list_option,
     project_config,
+    wait_option,
 )
 
 
@@ -51,9 +52,11 @@ def init(folder: Path) -> None:
 @click.option("--report", "report_fmt", type=FORMAT_TABLE_JSON, default="table",
               show_default=True,
               help="How to print what happened (--format is taken by the input's shape).")
+@wait_option()
 @click.pass_context
 def import_(ctx: click.Context, file: Path, list_id: str | None, lang: str, fmt: str,
-            titles: tuple[str, ...], day: Any, dry_run: bool, report_fmt: str) -> None:
+            titles: tuple[str, ...], day: Any, dry_run: bool, report_fmt: str,
+            wait: float) -> None:
     """Merge the reading list in FILE into content/.
 
     The same paper found in several lists (or twice in one) becomes one paper: matched by
@@ -76,7 +79,7 @@ def import_(ctx: click.Context, file: Path, list_id: str | None, lang: str, fmt:
         code, sep, rest = text.partition(":")
         by_lang.update({code: rest.strip()} if sep and code in ("en", "zh") else {lang: text})
     result = import_list(project_config(ctx), file, list_id, lang, fmt, dry_run,
-                         day.date() if isinstance(day, date) else None, by_lang)
+                         day.date() if isinstance(day, date) else None, by_lang, wait)
     print_import(result, report_fmt)
     if result.report.unconfirmed:
         sys.exit(1)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import lang_option, list_option, project_config
+from .options import lang_option, list_option, project_config, wait_option
 
 STATE_NAMES = ("missing", "outdated", "machine", "current", "original")
 STATUS_FORMATS = ("table", "json", "csv", "markdown", "html")
@@ -86,9 +86,10 @@ def status(ctx: click.Context, lang: str | None, list_id: str | None, states: li
                    "or outdated block of the paper in LANG.")
 @click.option("--by", "by", metavar="NAME",
               help="Who reviewed (default: git config user.name, else $USER).")
+@wait_option()
 @click.pass_context
 def review(ctx: click.Context, paper_id: str, lang: str, lines: tuple[int, ...],
-           by: str | None) -> None:
+           by: str | None, wait: float) -> None:
     """Mark machine or outdated translations of a paper as reviewed by a person.
 
     Rewrites each block's marker only: state=human, who, today's date, and the hash of the
@@ -103,7 +104,7 @@ def review(ctx: click.Context, paper_id: str, lang: str, lines: tuple[int, ...],
     """
     from ..status.review import review as run_review
 
-    result = run_review(project_config(ctx), paper_id, lang, lines, by)
+    result = run_review(project_config(ctx), paper_id, lang, lines, by, wait=wait)
     if result.note:
         click.echo(result.note)
     for line, was in result.done:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import marshal
 import os
 import stat
-import struct
 import sys
 import time
 import zlib
@@ -42,6 +41,8 @@ from ..errors import Problem, Problems, PublishError
 from ..fields import meta_from_values, meta_values
 from ..ids import all_valid, check_id
 from ..model import Block, Entry, ReadingList, Text
+from .textfile import _KEY, _STAT_FIELDS
+from .write import version
 
 if TYPE_CHECKING:
     from .files import ParsedFile
@@ -55,7 +56,6 @@ RACY_NS = 2_000_000_000  # coarser than any file system's timestamp tick
 SHARDS = 64
 # Besides publish's own sources (cachedb.package_hash), what decides what a file means.
 _DEPENDENCIES = ("markdown_it", "yaml")
-_KEY = struct.Struct("<qqqQ")  # size, mtime_ns, ctime_ns, inode
 KEY_SIZE = _KEY.size
 
 
@@ -232,7 +232,6 @@ class Scan:
                                                                    path, 1)))
 
 
-_STAT_FIELDS = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 _MODE = attrgetter("st_mode")
 
 
@@ -410,12 +409,13 @@ def _list_payload(rl: ReadingList) -> tuple:
                    e.also_in, e.line) for e in rl.entries))
 
 
-def _list_from(path: Path, payload: tuple) -> ReadingList:
+def _list_from(path: Path, payload: tuple, seen: str | None = None) -> ReadingList:
     from datetime import date
 
     lang, title, source, description, entries = payload
     return ReadingList(
         id=path.stem, lang=lang, title=title, source=source, description=description, path=path,
+        version=seen,
         entries=[Entry(paper=p, position=pos, added=date.fromisoformat(added), section=section,
                        rank=rank, year=year, also_in=also, line=line)
                  for p, pos, added, section, rank, year, also, line in entries])
@@ -436,13 +436,16 @@ def read_lists(config: Config, found: Scan, cache: Cache | None, problems: Probl
         hit = cached.get(path.name)
         if hit is not None and key is not None and hit[0] == key:
             value = hit[1]
+            seen = version(key, None)
         else:
             from .files import parse_list_file
             from .textfile import read_text
 
             mine = Problems()
             try:
-                rl = parse_list_file(path, read_text(path), mine, config.languages)
+                text = read_text(path)
+                seen = version(found.trusted(key), text.encode("utf-8"))
+                rl = parse_list_file(path, text, mine, config.languages)
             except PublishError as exc:
                 mine.items.extend(exc.problems)
                 rl = None
@@ -454,7 +457,7 @@ def read_lists(config: Config, found: Scan, cache: Cache | None, problems: Probl
                       tuple(e.line for e in rl.entries)))
             if not mine and found.trusted(key):
                 fresh[path.name] = (key, value)
-        out[path.stem] = _list_from(path, value) if full else value
+        out[path.stem] = _list_from(path, value, seen) if full else value
     if cache:
         cache.save(kind, fresh, drop=set(cached) - {p.name for p, _ in found.lists})
     return out

@@ -7,8 +7,10 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import struct
 import threading
 from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from pathlib import Path
 
 from ..errors import PublishError
@@ -30,6 +32,20 @@ def decode(data: bytes, path: Path | str) -> str:
         raise PublishError("has Windows (CRLF) or old Mac (CR) line ends; convert them to LF "
                            "(e.g. `dos2unix FILE`)", path, line)
     return text
+
+
+# A file's stat key: what says, without reading it, that it is the same file with the same
+# bytes as when it was last read (the index cache and the writers' checks use it).
+_KEY = struct.Struct("<qqqQ")  # size, mtime_ns, ctime_ns, inode
+_STAT_FIELDS = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+
+
+def stat_key(path: Path | str) -> bytes | None:
+    """The key of a file as a scan makes it, or None when it cannot be statted."""
+    try:
+        return _KEY.pack(*_STAT_FIELDS(os.stat(path)))
+    except OSError:
+        return None
 
 
 _CHUNK = 1 << 16  # under malloc's mmap threshold: a small file costs one small buffer

@@ -11,9 +11,9 @@ from typing import Any
 
 from ..config import Config
 from ..content.files import dump_yaml, load_yaml, paper_to_files, render_list_file
-from ..content.load import load_collection
+from ..content.load import Snapshot, load_collection
 from ..content.textfile import decode
-from ..content.write import Transaction
+from ..content.write import DEFAULT_WAIT, Transaction, project_lock
 from ..errors import PublishError
 from ..ids import check_id
 from . import numbered, outline, sections, titled, untitled
@@ -73,14 +73,16 @@ TITLES_HEADER = """\
 """
 
 
-def _read_titles(path: Path) -> list[dict[str, Any]]:
+def _read_titles(path: Path) -> tuple[list[dict[str, Any]], bytes | None]:
+    """The recorded entries, and the file's bytes (None when there is none yet)."""
     if not path.exists():
-        return []
-    data = load_yaml(decode(path.read_bytes(), path), path)
+        return [], None
+    raw = path.read_bytes()
+    data = load_yaml(decode(raw, path), path)
     entries = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise PublishError("expected 'entries:' with a list of positions and titles", path, 1)
-    return [e for e in entries if isinstance(e, dict)]
+    return [e for e in entries if isinstance(e, dict)], raw
 
 
 @dataclass
@@ -93,8 +95,11 @@ class ImportResult:
 
 def import_list(config: Config, path: Path, list_id: str, lang: str, fmt: str = "auto",
                 dry_run: bool = False, today: date | None = None,
-                titles: dict[str, str] | None = None) -> ImportResult:
-    """Read `path`, merge it into the tree as list `list_id`, write atomically."""
+                titles: dict[str, str] | None = None,
+                wait: float = DEFAULT_WAIT) -> ImportResult:
+    """Read `path`, merge it into the tree as list `list_id`, write atomically. The tree is
+    read and written under the project's writer lock (waiting up to `wait` seconds for
+    another writer)."""
     why = check_id(list_id)
     if why:
         raise PublishError(f"bad --list: {why}")
@@ -106,14 +111,21 @@ def import_list(config: Config, path: Path, list_id: str, lang: str, fmt: str = 
     except OSError as exc:
         raise PublishError(f"cannot read: {exc.strerror}", path) from None
     raw = read_source(path, data, fmt)
+    with project_lock(config.root, "import", wait):
+        return _import(config, path, data, raw, list_id, lang, dry_run, today, titles)
+
+
+def _import(config: Config, path: Path, data: bytes, raw: RawList, list_id: str, lang: str,
+            dry_run: bool, today: date | None, titles: dict[str, str] | None) -> ImportResult:
     collection = load_collection(config)
+    seen = Snapshot(collection)
     existing = collection.lists.get(list_id)
     if existing and existing.lang != lang:
         raise PublishError(f"list {list_id!r} is a {existing.lang} list; import it with "
                            f"--lang {existing.lang}", existing.path, 1)
     today = today or today_from_env()
     tpath = titles_path(config, list_id)
-    recorded = _read_titles(tpath)
+    recorded, titles_bytes = _read_titles(tpath)
     confirmed = {int(e["position"]): str(e["title"]) for e in recorded
                  if str(e.get("confirmed", "")).lower() == "true" and e.get("title")
                  and str(e.get("position", "")).isdigit()}
@@ -127,14 +139,16 @@ def import_list(config: Config, path: Path, list_id: str, lang: str, fmt: str = 
     for pid in sorted(report.touched):
         paper = collection.papers[pid]
         for plang, text in paper_to_files(paper).items():
-            tx.write(config.lang_dir(plang) / f"{pid}.md", text)
-    tx.write(config.lists_dir / f"{list_id}.yaml", render_list_file(collection.lists[list_id]))
+            target = config.lang_dir(plang) / f"{pid}.md"
+            tx.write(target, text, seen.expect(target))
+    target = config.lists_dir / f"{list_id}.yaml"
+    tx.write(target, render_list_file(collection.lists[list_id]), seen.expect(target))
     titles_file = None
     if any(e.title is None for e in raw.entries):
         titles_file = tpath
-        tx.write(tpath, _render_titles(list_id, raw, recorded, collection))
+        tx.write(tpath, _render_titles(list_id, raw, recorded, collection), titles_bytes)
     result = ImportResult(report=report, titles_file=titles_file, dry_run=dry_run)
-    result.changed = sorted(tx.changed()) if dry_run else tx.commit()
+    result.changed = sorted(tx.changed()) if dry_run else tx.commit("import")
     return result
 
 

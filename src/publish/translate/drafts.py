@@ -29,7 +29,7 @@ from ..config import Config
 from ..content.edit import insert_after, replace_block, set_front_keys
 from ..content.files import render_paper_file
 from ..content.textfile import read_text
-from ..content.write import Transaction
+from ..content.write import ABSENT, Expect, Transaction
 from ..errors import PublishError
 from ..model import MACHINE, Block, Collection, Paper, Text
 from ..status import MISSING, OUTDATED, paper_status
@@ -244,9 +244,11 @@ def _fresh_body(ready: list[Ready]) -> str:
 
 
 def render_drafts(plan: PaperPlan, drafts: dict[ItemKey, str], by: str, at: str
-                  ) -> tuple[Path, str] | None:
-    """The target file's new text with every need whose draft is in `drafts`, or None when
-    none is. Refuses (PublishError) when the file changed on disk since it was read."""
+                  ) -> tuple[Path, str, Expect] | None:
+    """The target file's new text with every need whose draft is in `drafts`, and what the
+    file must still be on disk when it is written (its bytes as read here, or absent), or
+    None when no draft is in. Refuses (PublishError) when the file changed on disk since the
+    plan read it."""
     ready: list[Ready] = [
         (n, (format_marker(n.source.lang, n.source.hash, MACHINE, by=by, at=at), drafts[n.key]))
         for n in plan.needs if n.key in drafts and n.action != TITLE_DRAFT]
@@ -257,10 +259,11 @@ def render_drafts(plan: PaperPlan, drafts: dict[ItemKey, str], by: str, at: str
                      format_attrs(n.source.lang, n.source.hash, MACHINE, by, at)}
     if not ready and not title:
         return None
-    if plan.target is None:
+    if plan.target is None:  # planned for no file: written only if there is still none
         front = {"meta_in": plan.paper.source_lang, **title}
-        return plan.path, render_paper_file(front, _fresh_body(ready) if ready else "")
+        return plan.path, render_paper_file(front, _fresh_body(ready) if ready else ""), ABSENT
     on_disk = read_text(plan.path)
+    read = on_disk.encode("utf-8")
     if not on_disk.endswith(plan.target.body):
         raise PublishError("changed on disk while drafts were being made; run again",
                            plan.path)
@@ -268,11 +271,12 @@ def render_drafts(plan: PaperPlan, drafts: dict[ItemKey, str], by: str, at: str
         on_disk = set_front_keys(on_disk, title, plan.path)
     head = on_disk[: len(on_disk) - len(plan.target.body)]
     if not ready:
-        return plan.path, on_disk
+        return plan.path, on_disk, read
     if not plan.target.body.strip():
-        return plan.path, (head if head.endswith("\n\n") else head + "\n") + _fresh_body(ready)
+        return (plan.path, (head if head.endswith("\n\n") else head + "\n") + _fresh_body(ready),
+                read)
     body = _edited_body(plan.target, ready)
-    return plan.path, head + body
+    return plan.path, head + body, read
 
 
 class Writer:
@@ -316,7 +320,16 @@ class Writer:
             if out is not None:
                 tx.write(*out)
                 drafted += sum(1 for n in plan.needs if n.key in self.drafts)
-        self.written += tx.commit()
+        # A file someone changed since it was read is left alone (its drafts stay in the
+        # translation memory for the next run); the others are written.
+        for problem in tx.conflicts():
+            path = Path(str(problem.path))
+            del tx.files[path], tx.expected[path]
+            plan = self.plans[path.stem]
+            drafted -= sum(1 for n in plan.needs if n.key in self.drafts)
+            self.failed.append({"paper": path.stem, "path": str(path), "line": problem.line,
+                                "reason": problem.message})
+        self.written += tx.commit("translate")
         self.drafted += drafted
         self.queued.clear()
         self._last = time.monotonic()
