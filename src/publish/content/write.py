@@ -15,6 +15,7 @@ the run read, staged, journaled, then swapped in.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -26,11 +27,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import Problem, PublishError
+from ..outputs import error_line
 from .textfile import stat_key
 
 JOURNAL = ".publish-journal.json"
 LOCK = ".publish.lock"
 TMP_SUFFIX = ".publish-tmp"
+BACKUP_SUFFIX = ".publish-old"  # a hard link to a file being replaced, while it is
 DEFAULT_WAIT = 60.0  # seconds a writer waits for another one (--wait)
 
 # What a planned write expects to find on disk: the bytes it read (bytes), a version the
@@ -184,7 +187,10 @@ class Transaction:
 
     def commit(self, command: str = "write") -> list[Path]:
         """Write every changed file, or nothing. Takes the project's writer lock for the
-        commit when the caller does not hold it already."""
+        commit when the caller does not hold it already. What can be found out before
+        writing is (a folder outside the project, too little space, a file that cannot be
+        replaced); a failure while writing leaves nothing behind (staged files removed; a
+        failure while swapping in rolls the swapped files back). Errors name the file."""
         with project_lock(self.root, command):
             changed = self.changed()
             conflicts = self.conflicts(list(changed))
@@ -193,36 +199,166 @@ class Transaction:
             if not changed:
                 return []
             _remove_strays(self.root)
-            pairs = []
-            for path, text in changed.items():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(path.name + TMP_SUFFIX)
-                with open(tmp, "wb") as fh:
-                    fh.write(text.encode("utf-8"))
-                pairs.append((str(tmp), str(path)))
-            # One flush of everything staged instead of an fsync per file (a thousand fsyncs
-            # were half of an import): the journal is written only once all of it is safe.
-            os.sync()
+            data = {path: text.encode("utf-8") for path, text in changed.items()}
+            _preflight(self.root, data)
+            entries = _stage(data)
             journal = self.root / JOURNAL
-            _atomic_write(journal, json.dumps(pairs, ensure_ascii=False).encode("utf-8"))
-            _apply(pairs)
+            try:
+                # One flush of everything staged instead of an fsync per file (a thousand
+                # fsyncs were half of an import): the journal is written only once all of
+                # it is safe.
+                os.sync()
+                _atomic_write(journal, json.dumps(entries, ensure_ascii=False).encode("utf-8"))
+            except OSError as exc:
+                _discard(entries)
+                raise error_line(exc, journal) from None
+            try:
+                _apply(entries)
+            except OSError as exc:
+                if _roll_back(entries):  # else the next run rolls it forward
+                    journal.unlink(missing_ok=True)
+                raise error_line(exc) from None
             journal.unlink()
+            _drop_backups(entries)
             return sorted(changed)
+
+
+# A journal entry: [staged file, final file, backup of the final file (a hard link to what
+# it was) or null when it is new]. Journals of earlier versions have no third item.
+Entry = list
+
+
+def _preflight(root: Path, data: dict[Path, bytes]) -> None:
+    """Refuse, before anything is written, what would fail half way: a folder that leads
+    outside the project (a symlink), a file system without room for the files."""
+    inside = root.resolve()
+    devices: dict[Path, tuple[int, Path]] = {}  # folder -> (device, a folder that exists)
+    for parent in {path.parent for path in data}:
+        real = parent.resolve()
+        if real != inside and inside not in real.parents:
+            raise PublishError(f"refusing to write through a folder that leads outside the "
+                               f"project (to {real})", parent)
+        there = _existing_folder(parent)
+        try:
+            devices[parent] = (os.stat(there).st_dev, there)
+        except OSError as exc:
+            raise error_line(exc, parent) from None
+    need: dict[int, int] = {}
+    for path, blob in data.items():
+        dev = devices[path.parent][0]
+        need[dev] = need.get(dev, 0) + len(blob) + 4096  # a block per file, at most
+    for dev, size in need.items():
+        folder = next(there for d, there in devices.values() if d == dev)
+        try:
+            st = os.statvfs(folder)
+        except OSError:
+            continue
+        free = st.f_bavail * st.f_frsize
+        if free < size + (1 << 16):
+            raise PublishError(f"not enough space to write {len(data)} file(s): "
+                               f"{size:,} bytes needed, {free:,} free; nothing was written",
+                               folder)
+
+
+def _existing_folder(folder: Path) -> Path:
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def _stage(data: dict[Path, bytes]) -> list[Entry]:
+    """Every file written beside its target, and a hard link kept to each file it replaces
+    (so a failed swap can be undone, and so a file that cannot be replaced — immutable,
+    on a read-only folder — is found before anything changes). On failure everything
+    staged is removed and the error names the file."""
+    entries: list[Entry] = []
+    for path, blob in data.items():
+        tmp = path.with_name(path.name + TMP_SUFFIX)
+        entries.append([str(tmp), str(path), None])
+        try:
+            if not path.parent.is_dir():
+                path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(blob)
+        except OSError as exc:
+            _discard(entries)
+            raise error_line(exc, path) from None
+        if os.path.lexists(path):
+            backup = path.with_name(path.name + BACKUP_SUFFIX)
+            try:
+                os.link(path, backup, follow_symlinks=False)
+            except OSError as exc:
+                _discard(entries)
+                raise PublishError(f"cannot replace this file: {exc.strerror} (is it "
+                                   "immutable, or its folder read-only?); nothing was "
+                                   "written", path) from None
+            entries[-1][2] = str(backup)
+    return entries
+
+
+def _discard(entries: list[Entry]) -> None:
+    """Remove what staging made; the targets are untouched."""
+    for tmp, _final, *rest in entries:
+        _unlink(tmp)
+        if rest and rest[0]:
+            _unlink(rest[0])
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _drop_backups(entries: list[Entry]) -> None:
+    for _tmp, _final, *rest in entries:
+        if rest and rest[0]:
+            _unlink(rest[0])
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + TMP_SUFFIX)
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError:
+        _unlink(str(tmp))
+        raise
 
 
-def _apply(pairs: list[tuple[str, str]]) -> None:
-    for tmp, final in pairs:
+def _apply(entries: list[Entry]) -> None:
+    for tmp, final, *_ in entries:
         if os.path.exists(tmp):
             os.replace(tmp, final)
+
+
+def _roll_back(entries: list[Entry]) -> bool:
+    """Undo a swap that failed half way: files already swapped get their backup back (or
+    are removed again when they were new), staged ones are removed. Only for entries with
+    the backup column (a journal of an earlier version is rolled forward). True when
+    everything was undone."""
+    done = True
+    for tmp, final, *rest in entries:
+        if not rest:
+            return False
+        backup = rest[0]
+        try:
+            if os.path.lexists(tmp):
+                os.unlink(tmp)
+            elif backup is not None:
+                os.replace(backup, final)
+                continue
+            else:
+                os.unlink(final)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            done = False
+        if backup is not None:
+            _unlink(backup)
+    return done
 
 
 def recover(root: Path) -> bool:
@@ -235,10 +371,10 @@ def recover(root: Path) -> bool:
     if not holds_lock(root):
         try:
             with _try_lock(root):
-                return _roll_forward(journal)
+                return _roll_forward(root, journal)
         except BlockingIOError:
             return False
-    return _roll_forward(journal)
+    return _roll_forward(root, journal)
 
 
 @contextmanager
@@ -253,16 +389,73 @@ def _try_lock(root: Path) -> Iterator[None]:
             del _HELD[root.resolve()]
 
 
-def _roll_forward(journal: Path) -> bool:
+def read_journal(root: Path, journal: Path) -> list[Entry] | str:
+    """The journal's entries, or why it is not one `Transaction.commit` wrote: every
+    entry names a file inside the project, staged beside it under the staged name, with
+    its backup (if any) under the backup name. A journal is data: anything else is never
+    acted on."""
     try:
-        pairs = json.loads(journal.read_text("utf-8"))
-    except FileNotFoundError:
+        raw = journal.read_bytes()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    try:
+        entries = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return "is not JSON"
+    if not isinstance(entries, list):
+        return "is not a list of files"
+    inside = root.resolve()
+    own = {str(root / JOURNAL), str(root / LOCK)}
+    for entry in entries:
+        if not (isinstance(entry, list) and len(entry) in (2, 3)
+                and all(isinstance(x, str) for x in entry[:2])
+                and (len(entry) == 2 or entry[2] is None or isinstance(entry[2], str))):
+            return f"has an entry of the wrong shape: {str(entry)[:80]}"
+        tmp, final = entry[0], entry[1]
+        if "\0" in final or not os.path.isabs(final) or final in own:
+            return f"names a file it may not: {final[:80]!r}"
+        real = Path(os.path.realpath(os.path.dirname(final)))
+        if real != inside and inside not in real.parents:
+            return f"names a file outside the project: {final[:80]!r}"
+        if os.path.normpath(final) != final or tmp != final + TMP_SUFFIX or (
+                len(entry) == 3 and entry[2] is not None and entry[2] != final + BACKUP_SUFFIX):
+            return f"names files that are not a staged file and its target: {tmp[:80]!r}"
+    return entries
+
+
+def _roll_forward(root: Path, journal: Path) -> bool:
+    entries = read_journal(root, journal)
+    if isinstance(entries, str):
+        _set_aside(journal, entries)
         return False
-    except (OSError, ValueError):
-        pairs = []
-    _apply([(str(a), str(b)) for a, b in pairs])
+    try:
+        _apply(entries)
+    except OSError as exc:
+        # A file that can no longer be replaced: the write is undone instead.
+        undone = _roll_back(entries)
+        if not undone:
+            raise PublishError(f"an interrupted write cannot be finished ({exc.strerror}: "
+                               f"{exc.filename}) nor undone; fix that file and run again",
+                               journal) from None
+        _say(f"warning: an interrupted write could not be finished ({exc.strerror}: "
+             f"{exc.filename}); it was undone, the files are as before it")
+        journal.unlink(missing_ok=True)
+        return False
+    _drop_backups(entries)
     journal.unlink(missing_ok=True)
     return True
+
+
+def _set_aside(journal: Path, why: str) -> None:
+    """Rename a journal that is not ours, once, and say so; it is never executed."""
+    target = journal.with_name(f"{journal.name}.rejected-{time.strftime('%Y%m%d%H%M%S')}")
+    try:
+        os.replace(journal, target)
+    except OSError as exc:
+        raise PublishError(f"this journal {why}; it was not acted on and cannot be moved "
+                           f"aside ({exc.strerror}): remove it", journal) from None
+    _say(f"warning: {journal}: this journal {why}: not acted on, moved aside to "
+         f"{target.name}")
 
 
 def _remove_strays(root: Path) -> None:
@@ -271,5 +464,6 @@ def _remove_strays(root: Path) -> None:
     strays = list(root.glob("*" + TMP_SUFFIX))
     if (root / "content").is_dir():
         strays += (root / "content").rglob("*" + TMP_SUFFIX)
+        strays += (root / "content").rglob("*" + BACKUP_SUFFIX)
     for stray in strays:
         stray.unlink(missing_ok=True)

@@ -7,7 +7,10 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from ..sanitise import terminal
 
 if TYPE_CHECKING:
     from . import ImportResult
@@ -19,6 +22,11 @@ def _console() -> Console:
 
 def _json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def shown(text: str) -> str:
+    """Text from the source list, for a table: no markup, no control characters."""
+    return escape(terminal(str(text)))
 
 
 def print_import(result: ImportResult, fmt: str) -> None:
@@ -47,7 +55,7 @@ def print_import(result: ImportResult, fmt: str) -> None:
         for col in ("title", "similar to", "score"):
             table.add_column(col, overflow="fold")
         for title, pid, score in r.unsure:
-            table.add_row(title, pid, f"{score:.0f}")
+            table.add_row(shown(title), pid, f"{score:.0f}")
         console.print(table)
     if r.conflicts:
         table = Table(title="Conflicting metadata (first value kept, other recorded)",
@@ -55,7 +63,7 @@ def print_import(result: ImportResult, fmt: str) -> None:
         for col in ("paper", "field", "kept", "this list says"):
             table.add_column(col, overflow="fold")
         for pid, name, old, new in r.conflicts:
-            table.add_row(pid, name, old, new)
+            table.add_row(pid, name, shown(old), shown(new))
         console.print(table)
     if r.kept:
         console.print(f"{len(r.kept)} entries are no longer in the source; kept in the list.")

@@ -12,7 +12,6 @@ of a rebuild after one edit.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf
 
+from ..outputs import staged
 from .engine import Rendered
 from .stamp import Slot, Stamper, Style
 
@@ -52,11 +52,9 @@ def assemble(front: Part, body: list[Part], target: Path, *, title: str, lang: s
         out.Root.PageMode = Name.UseOutlines
         out.docinfo[Name.Title] = title
         out.docinfo[Name.Creator] = "publish"
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        out.save(tmp, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        os.replace(tmp, target)
+        with staged(target) as tmp:  # removed again if writing fails
+            out.save(tmp, compress_streams=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return len(out.pages)
     finally:
         for src in sources:

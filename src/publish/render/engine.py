@@ -4,10 +4,11 @@ needs to know about it out (pages, anchors, bookmarks, internal links, warnings)
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..outputs import staged
 
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px; PDF user space is in points
 
@@ -99,10 +100,8 @@ def render(html: str, css: str, target: Path, base_url: str, roots: list[Path],
                 page.links[:] = kept
             if number_slots:
                 out.slots.extend(_slots(page, index, height, folio=not out.slots))
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        doc.write_pdf(tmp)
-        os.replace(tmp, target)
+        with staged(target) as tmp:  # removed again if writing fails
+            doc.write_pdf(tmp)
     finally:
         LOGGER.removeHandler(collect)
         LOGGER.propagate = previous

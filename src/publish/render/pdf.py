@@ -29,6 +29,8 @@ from ..config import Config
 from ..errors import PublishError
 from ..languages import BILINGUAL, choices, source_of
 from ..model import Collection
+from ..outputs import check_output, sweep_folder, write_output
+from ..workers import pool_options
 from . import math as math_cache
 from .assemble import Part, assemble
 from .book import Book, Chunk, Label, chunks, collection_book, list_book
@@ -206,10 +208,8 @@ def _cached(cache: Path, kind: str, key: str, use_cache: bool) -> tuple[Path, Re
 
 
 def _store(cache: Path, kind: str, key: str, layout: Rendered) -> None:
-    meta = cache / kind / f"{key}.json"
-    tmp = meta.with_name(f".{meta.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(layout.to_json(), ensure_ascii=False), "utf-8")
-    os.replace(tmp, meta)
+    write_output(cache / kind / f"{key}.json",
+                 json.dumps(layout.to_json(), ensure_ascii=False).encode("utf-8"))
 
 
 def _render_cached(cache: Path, kind: str, key: str, use_cache: bool, html: str, css: str,
@@ -270,10 +270,8 @@ def _load_math(cache: Path) -> dict[str, str | None]:
 
 
 def _save_math(cache: Path, entries: dict[str, str | None]) -> None:
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = cache / f".math-1.json.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(entries, ensure_ascii=False, sort_keys=True), "utf-8")
-    os.replace(tmp, cache / "math-1.json")
+    write_output(cache / "math-1.json",
+                 json.dumps(entries, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
 def _prune(cache: Path, limit: int = CACHE_LIMIT) -> None:
@@ -310,7 +308,7 @@ def _run(job: _Job, jobs: int, progress: Progress | None) -> tuple[_Done, list[_
         else:
             # fork: workers inherit the loaded collection, fonts and templates for free
             with ProcessPoolExecutor(max_workers=min(jobs, len(order)),
-                                     mp_context=get_context("fork")) as pool:
+                                     mp_context=get_context("fork"), **pool_options()) as pool:
                 futures = [pool.submit(_worker, i) for i in order]
                 for future in as_completed(futures):
                     tick(future.result())
@@ -329,6 +327,8 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
 
         collection = load_collection(config)
     _check(config, collection, request)
+    target = (check_output(config.root, request.out) if request.out
+              else default_out(config, request))
     lang = request.lang
     options = BookletOptions(lang, tuple(config.languages), request.fallback, request.paper_size)
     project_templates = config.root / "templates"
@@ -343,12 +343,13 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
     if not parts:
         raise PublishError("nothing to print: the selection has no papers")
     cache = config.build_dir / "pdf" / "cache"
+    for folder in (cache, cache / "chunks", cache / "front", target.parent):
+        sweep_folder(folder)  # temporary files of runs that were killed
     math_cache.preload(_load_math(cache) if request.use_cache else {})
     job = _Job(renderer, books, parts, {id(b): i for i, b in enumerate(books)},
                renderer.css(), _key_base(roots[:2]), cache, request.use_cache,
                config.root.as_uri() + "/", roots, title, format_day(_today(), ui_lang(lang)))
     front, results = _run(job, request.jobs or os.cpu_count() or 1, progress)
-    target = request.out or default_out(config, request)
     pages = assemble(Part(front.path, front.layout),
                      [Part(r.path, r.layout) for r in results], target,
                      title=title.text, lang=renderer.env.globals["html_lang"])
@@ -406,7 +407,8 @@ def render_single(config: Config, request: PdfRequest,
     papers = len({a.split("-", 2)[2] for a in titles})
     html = renderer.single_html(books, title, format_day(_today(), ui_lang(request.lang)),
                                 papers, titles, contexts)
-    target = request.out or default_out(config, request).with_suffix(".single.pdf")
+    target = check_output(config.root, request.out) if request.out else \
+        default_out(config, request).with_suffix(".single.pdf")
     layout = render(html, renderer.css(single=True), target, config.root.as_uri() + "/",
                     roots)
     return target, layout.pages

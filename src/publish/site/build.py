@@ -33,8 +33,11 @@ from ..config import Config
 from ..errors import PublishError
 from ..languages import LANGUAGES, source_of
 from ..model import Collection, Paper
+from ..outputs import check_output, sweep, write_output
 from ..render.i18n import html_lang
+from ..sanitise import safe_relative
 from ..status import Summary, paper_status
+from ..workers import pool_options
 from .cache import CACHE_NAME, Blocks, SiteCache, Texts, fingerprint
 from .pages import Pages, View, list_path, paper_path
 
@@ -339,32 +342,11 @@ def _render_many(jobs: list[_Job]) -> _Done:
     return _Done(done, blocks, texts)
 
 
-_NEW = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-
-
-def _write_fd(path: str, data: bytes, flags: int) -> None:
-    """os.open/os.write: no buffered file object (its fstat, isatty ioctl and lseek)."""
-    fd = os.open(path, flags, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-
-
 def _write(path: Path, data: bytes, atomic: bool = True) -> None:
     """A page replaces its old version atomically, so a reader never sees half of it. A new
     page is written in place (creating files is slow enough here that a rename doubles the
     cost): it has no manifest entry until the run ends, so a torn one is rendered again."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp") if atomic else path
-    try:
-        _write_fd(str(tmp), data, _NEW)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_fd(str(tmp), data, _NEW)
-    if atomic:
-        os.replace(tmp, path)
+    write_output(path, data, atomic)
 
 
 def _existing(out: Path, site_langs: Iterable[str]) -> set[str]:
@@ -391,7 +373,9 @@ def _load_manifest(path: Path) -> dict[str, list[str]]:
     try:
         data = json.loads(path.read_text("utf-8"))
         pages = data.get("pages", {})
-        return {k: v for k, v in pages.items() if isinstance(v, list) and len(v) == 2}
+        # a manifest is data: a page outside the site (`en/../../x`) is never removed
+        return {k: v for k, v in pages.items() if isinstance(v, list) and len(v) == 2
+                and safe_relative(k)}
     except (OSError, ValueError, AttributeError):
         return {}
 
@@ -403,7 +387,8 @@ def build_site(config: Config, collection: Collection, lang: str = "all",
     """Render the site into `out` (default build/html/); only what changed is rendered."""
     global _SHARED
     start = time.perf_counter()
-    out = (out or config.build_dir / "html").resolve()
+    out = check_output(config.root, out, folder=True) if out else \
+        (config.build_dir / "html").resolve()
     site_langs = site_languages(config, lang)
     cache = SiteCache(config.build_dir / CACHE_NAME,
                       fingerprint(config.languages)) if use_cache else None
@@ -413,6 +398,7 @@ def build_site(config: Config, collection: Collection, lang: str = "all",
         mpath = manifest_path(config, out)
         old = _load_manifest(mpath)
         existing = _existing(out, site_langs)
+        sweep(out / rel for rel in existing if rel.endswith(".tmp"))  # of killed runs
         todo = [j for j in todo_all
                 if j.path not in existing or old.get(j.path, [None])[0] != j.key]
         gone = [j.path for j in todo if j.path not in existing and j.path in old]
@@ -491,7 +477,8 @@ def _render(site: _Site, todo: list[_Job], jobs: int,
     # forked workers share the loaded collection and caches
     pieces = _pieces(todo)
     try:
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork"),
+                                 **pool_options()) as pool:
             for n, part in enumerate(pool.map(_render_many, pieces), 1):
                 result.pages.extend(part.pages)
                 result.blocks.update(part.blocks)

@@ -14,6 +14,8 @@ from pathlib import Path
 from ..config import Config
 from ..errors import PublishError
 from ..model import Collection
+from ..outputs import check_output
+from ..sanitise import xml_text
 from .issues import IssueRecord, Selection, _replay, load_record, today
 from .mail import Mail, write
 from .settings import WebSettings
@@ -37,7 +39,7 @@ def build_feeds(config: Config, collection: Collection, settings: WebSettings,
     records = load_record(config)
     # The feed's own date is its newest issue's, so an unchanged feed has unchanged bytes
     last_day = records[-1].day if records else today()
-    out = out or config.build_dir / "html"
+    out = check_output(config.root, out, folder=True) if out else config.build_dir / "html"
     paths: list[Path] = []
     for lang in langs:
         newest = records[-FEED_ITEMS:]
@@ -46,9 +48,10 @@ def build_feeds(config: Config, collection: Collection, settings: WebSettings,
         fg = FeedGenerator()
         home = settings.page_url(f"{lang}/index.html")
         fg.id(home)
-        fg.title(first.site_title())
+        fg.title(xml_text(first.site_title()))
         fg.language(lang)
-        fg.description(first.ui("Newsletter issues: papers added to the reading lists."))
+        fg.description(xml_text(first.ui("Newsletter issues: papers added to the reading "
+                                          "lists.")))
         fg.updated(datetime.combine(last_day, time(8, 0), UTC))
         fg.lastBuildDate(datetime.combine(last_day, time(8, 0), UTC))
         for record in newest:
@@ -56,13 +59,14 @@ def build_feeds(config: Config, collection: Collection, settings: WebSettings,
             context = mail.context(text=True)
             entry = fg.add_entry(order="prepend")
             entry.id(f"{settings.base_url}issues/{record.number}")
-            entry.title(mail.subject())
+            entry.title(xml_text(mail.subject()))
             entry.link(href=home)
             stamp = datetime.combine(record.day, time(8, 0), UTC)
             entry.published(stamp)
             entry.updated(stamp)
-            entry.summary(context["preheader"])
-            entry.content(mail.html(), type="html")
+            # what XML cannot hold (a control character in a title) is left out
+            entry.summary(xml_text(context["preheader"]))
+            entry.content(xml_text(mail.html()), type="html")
         target = out / lang
         for name in ("feed.atom", "feed.rss"):
             # Each file names itself as rel=self; RSS's <link> is feedgen's last link: home

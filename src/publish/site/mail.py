@@ -24,6 +24,7 @@ from markupsafe import escape
 from ..config import Config
 from ..languages import source_of
 from ..model import Collection, Paper
+from ..outputs import write_output
 from ..render.book import Label
 from ..render.i18n import format_day, format_number, gettext, html_lang, ngettext
 from ..render.markdown import MarkdownRenderer
@@ -283,8 +284,5 @@ def _squeeze(html: str) -> str:
 
 
 def write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_output(path, data)
 

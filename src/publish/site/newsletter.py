@@ -9,6 +9,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import PublishError
 from ..model import Collection
+from ..outputs import check_output
 from .issues import Selection, save_record, select
 from .mail import Mail, write
 from .settings import WebSettings, require_mail
@@ -64,7 +65,7 @@ def make_issue(config: Config, collection: Collection, settings: WebSettings,
         since = selection.record.since
         raise NothingNew("nothing new to announce" + (f" since {since}" if since else ""))
     number = selection.record.number
-    out = request.out or (config.build_dir / "digest" /
+    out = check_output(config.root, request.out) if request.out else (config.build_dir / "digest" /
                           f"issue-{number}.{request.lang}.{EXTENSIONS[request.fmt]}")
     # Without a base URL a preview links the local site: relative to the HTML file so a
     # browser follows it, relative to the project in text so a person can open it
