@@ -96,8 +96,12 @@ DRAFT_FACTOR = 10
 DRAFT_SLACK = 1000
 
 
-def oversized(draft: str, source: str) -> str | None:
-    """Why a draft is refused for its size, or None."""
+def draft_problem(draft: str, source: str) -> str | None:
+    """Why a machine draft is refused (too long for its source, or holding a control
+    character, which no content file may), or None."""
+    found = control_problem(draft)
+    if found is not None:
+        return f"the service's answer holds a {found[1]}: refused"
     limit = DRAFT_FACTOR * len(source) + DRAFT_SLACK
     if len(draft) > limit:
         return (f"the service answered {len(draft):,} characters for a block of "

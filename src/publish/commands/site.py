@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..languages import ALL, BILINGUAL
-from .options import format_option, lang_option, list_option, project_config
+from .options import format_option, lang_option, list_option, project_config, wait_option
 
 
 @click.command()
@@ -85,10 +85,12 @@ BASE_URL = click.option("--base-url", metavar="URL",
               help="Add the issue to content/digests.yaml so its papers are not announced "
                    "again (default: --record with --format eml, --no-record for previews).")
 @BASE_URL
+@wait_option()
 @click.pass_context
 def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: str,
            list_id: str | None, fmt: str, out: Path | None, issue: int | None,
-           max_per_list: int, record: bool | None, base_url: str | None) -> None:
+           max_per_list: int, record: bool | None, base_url: str | None,
+           wait: float) -> None:
     """Write a newsletter issue: papers added since a date or since the last issue.
 
     Grouped by list, at most --max-per-list papers each ("and N more" links to the list's
@@ -110,8 +112,10 @@ def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: s
       publish digest --issue 3 --format eml --no-record  issue 3 again
     """
     import sys
+    from contextlib import nullcontext
 
     from ..content.load import load_collection
+    from ..content.write import project_lock
     from ..site.newsletter import IssueRequest, NothingNew, make_issue
 
     if since and since_last:
@@ -120,10 +124,12 @@ def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: s
     request = IssueRequest(since=since.date() if since else None, since_last=since is None,
                             lang=lang, list_id=list_id, fmt=fmt, out=out, issue=issue,
                             max_per_list=max_per_list, record=record)
+    # recording writes content/digests.yaml: one writer at a time, from reading to writing
+    writing = project_lock(config.root, "digest", wait) if request.records else nullcontext()
     try:
-        result = make_issue(config, load_collection(config, blocks=True),
-                             _settings(config, base_url),
-                             request)
+        with writing:
+            result = make_issue(config, load_collection(config, blocks=True),
+                                _settings(config, base_url), request)
     except NothingNew as exc:
         click.echo(f"publish: {exc}", err=True)
         sys.exit(1)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import re
 import stat
 import sys
 import time
@@ -310,6 +311,7 @@ def scan(config: Config, expect: int = 0, keys: bool = True) -> Scan:
     only listed: every key is b"" and nothing is statted."""
     if not keys:
         result = Scan(time.time_ns(), {}, [])
+        result.bad_names.extend(check_folders(config))
         for lang in config.languages:
             folder = config.lang_dir(lang)
             result.files[lang] = _list_folder(folder) if folder.is_dir() else {}
@@ -317,6 +319,45 @@ def scan(config: Config, expect: int = 0, keys: bool = True) -> Scan:
             result.lists = [(path, None) for path in sorted(config.lists_dir.glob("*.yaml"))]
         return result
     return scan_begin(config, expect)()
+
+
+# A folder name that reads as a language tag (fr, pt-BR, zh-Hant): content in a language the
+# project does not have would be silently left out.
+_LANGUAGE_LIKE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_OWN_FOLDERS = ("lists", "imports")
+
+
+def check_folders(config: Config) -> list[tuple[tuple[int, str], Problem]]:
+    """Problems with content/'s folders, as bad_names entries (reported first): a folder for
+    a language publish.toml does not list, and a folder of the tree that is a symlink
+    leading outside the project (it would be read, and written through)."""
+    found: list[tuple[tuple[int, str], Problem]] = []
+    content = config.content_dir
+    try:
+        with os.scandir(content) as entries:
+            names = sorted(e.name for e in entries if e.is_dir())
+    except OSError:
+        return found
+    root = config.root.resolve()
+    for name in names:
+        path = content / name
+        if name in config.languages or name in _OWN_FOLDERS:
+            real = path.resolve()
+            if real != root and root not in real.parents:
+                found.append(((-1, name), Problem(
+                    f"a symlink to a folder outside the project ({real}): refused, so "
+                    "nothing is read from or written to it; copy the folder in instead",
+                    path)))
+        elif _LANGUAGE_LIKE.match(name):
+            found.append(((-1, name), Problem(
+                f"a folder for language {name!r}, which publish.toml does not list "
+                f"(languages: {', '.join(config.languages)}): add it there, or move the "
+                "folder out of content/", path)))
+    real = content.resolve()
+    if real != root and root not in real.parents:
+        found.append(((-1, ""), Problem(
+            f"a symlink to a folder outside the project ({real}): refused", content)))
+    return found
 
 
 def _list_folder(folder: Path) -> dict[str, bytes]:
@@ -329,6 +370,7 @@ def scan_begin(config: Config, expect: int = 0) -> Callable[[], Scan]:
     """`scan` in two steps: the second language's stat calls start in a child process now,
     the caller may do other work (read its cache), and calling the result does the rest."""
     result = Scan(time.time_ns(), {}, [])
+    result.bad_names.extend(check_folders(config))
     folders = [config.lang_dir(lang) for lang in config.languages]
     present = [f.is_dir() for f in folders]
     stats: list[Iterator[dict[str, bytes]] | None] = [None] * len(folders)

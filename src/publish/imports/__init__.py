@@ -16,6 +16,7 @@ from ..content.textfile import decode
 from ..content.write import DEFAULT_WAIT, Transaction, project_lock
 from ..errors import PublishError
 from ..ids import check_id
+from ..sanitise import control_problem
 from . import numbered, outline, sections, titled, untitled
 from .base import RawList
 from .merge import MergeReport, merge
@@ -28,6 +29,9 @@ SEED_SHAPES = (numbered, outline, untitled, sections, titled)
 
 def read_source(path: Path, data: bytes, fmt: str = "auto") -> RawList:
     text = decode(data, path)
+    found = control_problem(text)  # what import writes, load accepts: refused here
+    if found is not None:
+        raise PublishError(f"holds a {found[1]}: remove it and import again", path, found[0])
     if not text.strip():
         raise PublishError("empty file: nothing to import", path, 1)
     if fmt == "auto":

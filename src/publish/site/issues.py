@@ -281,4 +281,4 @@ def save_record(config: Config, collection: Collection, selection: Selection) ->
     tx.write(config.content_dir / STATE,
              json.dumps({"issue": selection.record.number, "papers": state,
                          "version": STATE_VERSION}, indent=0, sort_keys=True) + "\n")
-    return tx.commit()
+    return tx.commit("digest")

@@ -29,6 +29,12 @@ class IssueRequest:
     max_per_list: int = 10
     record: bool | None = None  # None: record when writing an .eml (the one that is sent)
 
+    @property
+    def records(self) -> bool:
+        """Whether this issue is added to content/digests.yaml: then the run writes content/
+        and holds the project's writer lock from reading the tree to recording."""
+        return self.record if self.record is not None else self.fmt == "eml"
+
 
 @dataclass
 class IssueResult:
@@ -53,7 +59,7 @@ def make_issue(config: Config, collection: Collection, settings: WebSettings,
         require_mail(config, settings)
     # Only the message that is sent spends its papers: a preview (html, text) never does
     # unless asked with --record
-    record = request.record if request.record is not None else request.fmt == "eml"
+    record = request.records
     if record and request.list_id is not None:
         raise PublishError("an issue limited to one --list is not recorded (it would hide the "
                            "other lists' papers from the next issue); add --no-record")

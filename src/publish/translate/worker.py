@@ -24,7 +24,7 @@ import requests
 
 from ..blocks import split_blocks
 from ..model import TITLE
-from ..sanitise import oversized
+from ..sanitise import draft_problem
 from . import backends
 from .drafts import Item
 from .memory import Memory
@@ -132,9 +132,9 @@ class Worker:
             draft = restore(protected, translated)
         except PlaceholderError as exc:
             raise BlockFailed(str(exc)) from None
-        too_long = oversized(draft, source.text)  # never remembered, never written
-        if too_long:
-            raise BlockFailed(too_long)
+        refused = draft_problem(draft, source.text)  # never remembered, never written
+        if refused:
+            raise BlockFailed(refused)
         blocks = split_blocks(draft, self.target)
         kind = "paragraph" if source.kind == TITLE else source.kind  # a title is one line
         if len(blocks) != 1 or blocks[0].kind != kind or (kind != source.kind and "\n" in draft):
