@@ -357,6 +357,29 @@ def test_an_unwritable_target_stops_import_before_anything_is_written(project: P
                    "--lang", "zh").returncode == 0
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is needed (apt strace)")
+@pytest.mark.parametrize("error", ["EIO", "EPERM", "ENOSPC"])
+def test_a_swap_that_fails_half_way_is_rolled_back(project: Path, error: str):
+    """The kernel fails the 6th rename (strace's fault injection): the journal's, then four
+    files swapped in, then this one. What was swapped gets its old bytes back."""
+    assert run(project, "import", str(seed("001")), "--list", "best-ai-2015-now", "--lang",
+               "en", env={"SOURCE_DATE_EPOCH": IMPORT_DATE}).exit_code == 0
+    before = tree_hashes(project)
+    result = subprocess.run(
+        ["strace", "-f", "-qq", "-o", os.devnull, "-e", "trace=rename",
+         "-e", f"inject=rename:error={error}:when=6", sys.executable, "-c",
+         "from publish.cli import main; main()", "--root", str(project), "import",
+         str(seed("003")), "--list", "llm-top10-2023-zh", "--lang", "zh"],
+        env=ENV, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stderr
+    one_line(result.stderr, "content/")
+    assert tree_hashes(project) == before
+    assert not temp_files(project) and not (project / ".publish-journal.json").exists()
+    assert publish(project, "import", str(seed("003")), "--list", "llm-top10-2023-zh",
+                   "--lang", "zh").returncode == 0
+
+
 def _in_small_disk(project: Path, tmp_path: Path, free_kib: int, *args: str
                    ) -> subprocess.CompletedProcess[str]:
     """`publish ARGS` on a copy of `project` on a RAM disk of its own (a tmpfs in a user

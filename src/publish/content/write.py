@@ -215,9 +215,14 @@ class Transaction:
             try:
                 _apply(entries)
             except OSError as exc:
+                target = exc.filename2 or exc.filename
                 if _roll_back(entries):  # else the next run rolls it forward
                     journal.unlink(missing_ok=True)
-                raise error_line(exc) from None
+                    err = error_line(exc, target, "replace")
+                    err.problems[0].message += ("; the files already replaced were put back: "
+                                                "nothing changed")
+                    raise err from None
+                raise error_line(exc, target, "replace") from None
             journal.unlink()
             _drop_backups(entries)
             return sorted(changed)
