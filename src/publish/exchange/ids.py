@@ -28,7 +28,7 @@ BLOCK_KEY = "block"
 _UNIT_ID_RE = re.compile(rf"(?P<paper>{ID_RE.pattern})"
                          rf"\.(?P<key>title|block(?:-(?P<n>[1-9][0-9]{{0,3}}))?)"
                          rf"\.(?P<hash>[0-9a-f]{{{HASH_LENGTH}}})")
-_RECORD_RE = re.compile(r"publish-export:((?: +[a-z]+=[0-9a-f-]+)+)")
+_RECORD_RE = re.compile(r"publish-export:((?:\s+[a-z]+=[0-9a-f-]+)+)")
 _NONE = "-"
 
 

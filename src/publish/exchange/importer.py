@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -33,6 +33,8 @@ from ..errors import Problem, PublishError
 from ..languages import LANGUAGES
 from ..model import HUMAN, MACHINE, TITLE, Block, Collection, Paper
 from ..status.compute import Unit, paper_status
+from ..status.states import CURRENT
+from ..status.states import OUTDATED as OUTDATED_STATE
 from ..translate.drafts import INSERT, REPLACE, Need, Ready, anchor_for, paper_file
 from ..translate.protect import PlaceholderError
 from .ids import Record, UnitId, parse_unit_id
@@ -211,6 +213,16 @@ def _wrong_direction(paper: Paper, uid: UnitId, pair: Pair) -> str | None:
 
 
 @dataclass
+class _Expected:
+    """A placed unit, and what `publish status` must say of it once written."""
+
+    index: int | None  # among the paper's source blocks; None: the title
+    text: str
+    outcome: Outcome
+    ready: Ready | None
+
+
+@dataclass
 class _PaperEdits:
     paper: Paper
     lang: str
@@ -218,6 +230,7 @@ class _PaperEdits:
     ready: list[Ready] = field(default_factory=list)
     title: dict[str, str] = field(default_factory=dict)
     outcomes: list[Outcome] = field(default_factory=list)  # the units written here
+    expected: list[_Expected] = field(default_factory=list)
 
 
 class _Placer:
@@ -300,8 +313,10 @@ class _Placer:
                         index)
         else:
             need = Need(unit.source, REPLACE, block, block, index)
-        self.edits.ready.append((need, (marker, text)))
+        ready: Ready = (need, (marker, text))
+        self.edits.ready.append(ready)
         self.used.add(index)
+        self.edits.expected.append(_Expected(index, text, out, ready))
         out.result = OUTDATED if changed else WRITTEN
         out.reason = ("its source changed since the export: written against the old "
                       "source, so it shows as outdated" if changed else "")
@@ -364,6 +379,7 @@ class _Placer:
             return out
         self.edits.title = {"local_title": text, "title_translation": format_attrs(
             self.pair.source, job.id.hash, HUMAN, self.by, self.at)}
+        self.edits.expected.append(_Expected(None, text, out, None))
         out.result = OUTDATED if changed else WRITTEN
         out.reason = ("the title changed since the export: written against the old title, "
                       "so it shows as outdated" if changed else "")
@@ -415,17 +431,66 @@ def plan_import(config: Config, collection: Collection, files: Sequence[ReadFile
     return [p.edits for p in placers.values() if p.edits.ready or p.edits.title], outcomes
 
 
-def apply(config: Config, collection: Collection, edits: Sequence[_PaperEdits],
-          dry_run: bool) -> list[Path]:
+def _misread(config: Config, edits: _PaperEdits, content: str) -> list[_Expected]:
+    """The placed units `publish status` would not read back as meant from `content`: each
+    paired with its own source block, `current`, or `outdated` when its source changed. (A
+    translation of an edited source is paired by its place; with untranslated blocks just
+    before it, status could pair it with one of them: then it is not written.)"""
+    from ..content.files import parse_paper_file
+    from ..errors import Problems
+
+    problems = Problems()
+    parsed = parse_paper_file(edits.path, edits.lang, content, problems, config.languages)
+    if parsed is None or problems:
+        return list(edits.expected)
+    paper = replace(edits.paper, texts={**edits.paper.texts, edits.lang: parsed.text})
+    status = paper_status(paper, edits.lang, config.languages)
+    source_lang = next((e.ready[0].source.lang for e in edits.expected if e.ready), None)
+    body = [u for u in status.units if u.source is not None and u.source.lang == source_lang]
+    wrong: list[_Expected] = []
+    for e in edits.expected:
+        unit = status.title if e.index is None else body[e.index]
+        want = OUTDATED_STATE if e.outcome.result == OUTDATED else CURRENT
+        if unit is None or unit.block is None or unit.state != want or \
+                normalise(unit.block.text) != normalise(e.text):
+            wrong.append(e)
+    return wrong
+
+
+def render(config: Config, edits: _PaperEdits) -> str | None:
+    """The paper's new file, every unit in it checked by status; units it would misread are
+    refused and left out. None when nothing is left to write."""
+    while edits.expected:
+        content = paper_file(edits.paper, edits.path, edits.paper.texts.get(edits.lang),
+                             edits.ready, edits.title)
+        wrong = _misread(config, edits, content)
+        if not wrong:
+            return content
+        for e in wrong:
+            e.outcome.result = REFUSED
+            e.outcome.reason = ("publish status would not pair it with its source block once "
+                                "written (its source changed, and blocks before it have no "
+                                "translation yet): translate those first, or export again")
+            edits.expected.remove(e)
+            if e.ready is None:
+                edits.title = {}
+            else:
+                edits.ready.remove(e.ready)
+    return None
+
+
+def apply(config: Config, edits: Sequence[_PaperEdits], dry_run: bool) -> list[Path]:
     """Every paper's new file in one Transaction, committed here and only here."""
     tx = Transaction(config.root)
     problems: list[Problem] = []
     for e in edits:
-        target = e.paper.texts.get(e.lang)
         try:
-            tx.write(e.path, paper_file(e.paper, e.path, target, e.ready, e.title))
+            content = render(config, e)
         except PublishError as exc:
             problems += exc.problems
+            continue
+        if content is not None:
+            tx.write(e.path, content)
     if problems:
         raise PublishError.many(problems)
     if dry_run:
@@ -448,5 +513,5 @@ def import_translations(config: Config, paths: Sequence[Path], by: str | None = 
     keep, titles, _ = project_terms(config, collection)
     edits, outcomes = plan_import(config, collection, files, name, at, keep, titles)
     result = ImportResult(dry_run, name, at, outcomes)
-    result.written = apply(config, collection, edits, dry_run)
+    result.written = apply(config, edits, dry_run)
     return result
