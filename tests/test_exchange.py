@@ -508,7 +508,7 @@ def test_a_translation_that_is_not_one_block_is_refused(project: Path, tmp_path:
     _translate_po(po, {block_hash(P_ITEM): "第一段。\n\n第二段。"})
     code, report = import_json(project, str(po), "--by", "li")
     assert code == 1
-    assert "would not be one Markdown item" in report["units"][3]["reason"]
+    assert "it would not be one Markdown item" in report["units"][3]["reason"]
 
 
 def test_dry_run_says_what_would_be_written_and_writes_nothing(project: Path):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from ..blocks import format_attrs, format_marker, normalise, split_blocks
+from ..blocks import format_attrs, format_marker, normalise
 from ..config import Config
 from ..content.write import Transaction
 from ..errors import Problem, PublishError
@@ -38,7 +38,7 @@ from ..status.states import OUTDATED as OUTDATED_STATE
 from ..translate.drafts import INSERT, REPLACE, Need, Ready, anchor_for, paper_file
 from ..translate.protect import PlaceholderError
 from .ids import Record, UnitId, parse_unit_id
-from .inline import block_syntax, restore_block, segment
+from .inline import block_syntax, not_one_block, restore_block, segment
 from .po import read_po
 from .read import ReadFile, ReadUnit
 from .units import Pair
@@ -348,10 +348,9 @@ class _Placer:
             return None
         if job.id.title:
             return " ".join(text.split())
-        found = split_blocks(text, self.pair.target, fast=False)
-        if len(found) != 1 or found[0].kind != source.kind or not found[0].is_original:
-            out.reason = (f"its translation would not be one Markdown {source.kind} (a blank "
-                          "line inside, or a line that starts a list, heading or quote?)")
+        why = not_one_block(text, source.kind, self.pair.target)
+        if why:
+            out.reason = f"its translation: {why}"
             return None
         return text
 

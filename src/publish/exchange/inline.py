@@ -270,6 +270,18 @@ def restore_block(source: Segment, translation: str, like: Protected) -> str:
     return with_syntax(like, body)
 
 
+def not_one_block(text: str, kind: str, lang: str) -> str:
+    """Why `text` would not be read back as one block of `kind` (a blank line inside, a line
+    that starts a list or heading, a marker), or ""."""
+    from ..blocks import split_blocks
+
+    found = split_blocks(text, lang, fast=False)
+    if len(found) == 1 and found[0].kind == kind and found[0].is_original:
+        return ""
+    return (f"it would not be one Markdown {kind} (a blank line inside, or a line that starts "
+            "a list, heading or quote?)")
+
+
 def block_syntax(text: str, kind: str) -> Protected:
     """A block's syntax only (prefix, quote), as `restore_block` puts it back."""
     found = protect(text, kind)
