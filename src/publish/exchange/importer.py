@@ -247,8 +247,8 @@ class _Placer:
                                  config.lang_dir(pair.target) / f"{paper.id}.md")
         self.used: set[int] = set()  # body units a job of this run already goes to
 
-    def rel(self) -> str:
-        return self.edits.path.relative_to(self.config.root).as_posix()
+    def where(self) -> str:
+        return str(self.edits.path)
 
     def _index(self, job: _Job) -> tuple[int | None, str]:
         """The body unit a job goes to, and "" or why it cannot be placed; the unit whose
@@ -275,7 +275,7 @@ class _Placer:
         return start, ""
 
     def place(self, job: _Job) -> Outcome:
-        out = Outcome(str(job.file.path), job.unit.line, job.unit.id, REFUSED, path=self.rel())
+        out = Outcome(str(job.file.path), job.unit.line, job.unit.id, REFUSED, path=self.where())
         if job.id.title:
             return self._title(job, out)
         index, why = self._index(job)
