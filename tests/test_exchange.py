@@ -308,6 +308,22 @@ def test_weblate_po_names_the_translator_and_a_lost_url_is_refused(project: Path
     assert zh_states(project)[f"{PID}:en:12"] == "current"
 
 
+def test_a_translator_name_that_cannot_go_into_a_marker_refuses_the_file(project: Path,
+                                                                        tmp_path: Path):
+    hostile = tmp_path / "hostile.po"
+    text = (FIXTURES / "weblate-zh.po").read_text("utf-8")
+    hostile.write_text(text.replace("Mei Chen <mei@example.org>", 'x --> <b>\\"'), "utf-8")
+    before = tree_hashes(project)
+    result = run(project, "import-translations", str(hostile), env=EPOCH)
+    assert result.exit_code == 2
+    assert re.search(r"hostile\.po:1: its translator's name 'x --> \"' cannot go into a "
+                     r"marker .*: pass --by NAME", result.output), result.output
+    assert tree_hashes(project) == before
+    code, report = import_json(project, str(hostile), "--by", "li")  # --by settles it
+    assert code == 1  # the lost URL of this file is still refused
+    assert report["by"] == "li" and report["counts"]["written"] == 5
+
+
 def test_poedit_crlf_file_reads_as_weblate_s(project: Path):
     code, report = import_json(project, str(FIXTURES / "poedit-crlf-zh.po"), "--by", "li")
     assert code == 0 and report["counts"]["written"] == 6, report

@@ -20,6 +20,7 @@ Every write goes through one Transaction, committed in `apply` alone.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -57,10 +58,12 @@ class Outcome:
     result: str  # one of RESULTS
     reason: str = ""
     path: str | None = None  # the content file written (or that would be)
+    by: str | None = None  # whose translation it was written as
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "unit": self.unit,
-                "result": self.result, "reason": self.reason, "path": self.path}
+                "result": self.result, "reason": self.reason, "path": self.path,
+                "by": self.by}
 
 
 @dataclass
@@ -101,8 +104,13 @@ def read_file(path: Path) -> ReadFile:
         return ReadFile(path, "?", problems=[Problem(f"cannot read: {exc.strerror}", path)])
     if data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<":
         return read_xliff(path, data)
-    charset = re.search(rb"charset=([A-Za-z0-9_.:-]+)", data[:4096])
-    text = _decode(data, path, charset.group(1).decode() if charset else "utf-8")
+    found = re.search(rb"charset=([A-Za-z0-9_.:-]+)", data[:4096])
+    charset = found.group(1).decode() if found else "utf-8"
+    try:
+        codecs.lookup(charset)
+    except LookupError:  # "CHARSET", as a template leaves it
+        charset = "utf-8"
+    text = _decode(data, path, charset)
     if isinstance(text, Problem):
         return ReadFile(path, "po", problems=[text])
     return read_po(path, text)
@@ -144,10 +152,27 @@ class _Job:
     pair: Pair
     unit: ReadUnit
     id: UnitId
+    by: str  # who translated it: --by, else its file's translator, else the default
 
 
-def check_files(files: Sequence[ReadFile], collection: Collection, languages: Sequence[str]
-                ) -> tuple[list[_Job], list[Outcome]]:
+def _translator(file: ReadFile, by: str | None, default: str) -> str | Problem:
+    """Who the file's units are by: `by` (--by), else the name the file gives, else
+    `default`. A name from a file that cannot go into a marker refuses the file."""
+    from ..status.review import check_name
+
+    if by is not None or not file.translator:
+        return by or default or Problem("no name to record as who translated it: pass --by "
+                                        "NAME", file.path, 1)
+    try:
+        return check_name(file.translator)
+    except PublishError as exc:
+        return Problem(f"its translator's name {file.translator!r} cannot go into a marker "
+                       f"({exc.problems[0].message.split('(', 1)[-1].rstrip(')')}): pass --by "
+                       "NAME", file.path, 1)
+
+
+def check_files(files: Sequence[ReadFile], collection: Collection, languages: Sequence[str],
+                by: str | None = None, default: str = "") -> tuple[list[_Job], list[Outcome]]:
     """The finished units to place, and the outcomes of the others; raises PublishError with
     every problem that refuses a file."""
     problems: list[Problem] = []
@@ -159,8 +184,9 @@ def check_files(files: Sequence[ReadFile], collection: Collection, languages: Se
         if file.problems:
             continue
         pair = file_pair(file, languages)
-        if isinstance(pair, Problem):
-            problems.append(pair)
+        name = _translator(file, by, default)
+        if isinstance(pair, Problem) or isinstance(name, Problem):
+            problems += [p for p in (pair, name) if isinstance(p, Problem)]
             continue
         for unit in file.units:
             where = f"unit {unit.id!r}" if unit.id else "a unit without an id"
@@ -188,7 +214,7 @@ def check_files(files: Sequence[ReadFile], collection: Collection, languages: Se
                 outcomes.append(Outcome(str(file.path), unit.line, unit.id, SKIPPED,
                                         "not finished (untranslated, fuzzy or to review)"))
                 continue
-            jobs.append(_Job(file, pair, unit, uid))
+            jobs.append(_Job(file, pair, unit, uid, name))
     if problems:
         raise PublishError.many(problems)
     return jobs, outcomes
@@ -235,9 +261,9 @@ class _PaperEdits:
 
 class _Placer:
     def __init__(self, config: Config, pair: Pair, paper: Paper, keep: Sequence[str],
-                 titles: frozenset[str], by: str, at: str):
+                 titles: frozenset[str], at: str):
         self.config, self.pair, self.paper = config, pair, paper
-        self.keep, self.titles, self.by, self.at = keep, titles, by, at
+        self.keep, self.titles, self.at = keep, titles, at
         self.status = paper_status(paper, pair.target, config.languages)
         self.body = [u for u in self.status.units
                      if u.source is not None and u.source.lang == pair.source]
@@ -306,13 +332,14 @@ class _Placer:
         if conflict:
             out.result, out.reason = CONFLICT, conflict
             return out
-        marker = format_marker(self.pair.source, job.id.hash, HUMAN, self.by, self.at)
+        marker = format_marker(self.pair.source, job.id.hash, HUMAN, job.by, self.at)
         if block is None:
             blocks = [u.block for u in self.body]
             need = Need(unit.source, INSERT, None, anchor_for(blocks, index, self.file_blocks),
                         index)
         else:
             need = Need(unit.source, REPLACE, block, block, index)
+        out.by = job.by
         ready: Ready = (need, (marker, text))
         self.edits.ready.append(ready)
         self.used.add(index)
@@ -377,8 +404,9 @@ class _Placer:
             out.result, out.reason = CONFLICT, conflict
             return out
         self.edits.title = {"local_title": text, "title_translation": format_attrs(
-            self.pair.source, job.id.hash, HUMAN, self.by, self.at)}
+            self.pair.source, job.id.hash, HUMAN, job.by, self.at)}
         self.edits.expected.append(_Expected(None, text, out, None))
+        out.by = job.by
         out.result = OUTDATED if changed else WRITTEN
         out.reason = ("the title changed since the export: written against the old title, "
                       "so it shows as outdated" if changed else "")
@@ -407,16 +435,16 @@ def _conflict(block: Block | None, record: Record | None) -> str:
 # The run
 
 
-def plan_import(config: Config, collection: Collection, files: Sequence[ReadFile], by: str,
-                at: str, keep: Sequence[str], titles: frozenset[str]
-                ) -> tuple[list[_PaperEdits], list[Outcome]]:
-    jobs, outcomes = check_files(files, collection, config.languages)
+def plan_import(config: Config, collection: Collection, files: Sequence[ReadFile],
+                by: str | None, default: str, at: str, keep: Sequence[str],
+                titles: frozenset[str]) -> tuple[list[_PaperEdits], list[Outcome]]:
+    jobs, outcomes = check_files(files, collection, config.languages, by, default)
     placers: dict[tuple[str, str], _Placer] = {}
     for job in sorted(jobs, key=lambda j: (j.id.paper, j.pair.target, not j.id.title)):
         key = (job.id.paper, job.pair.target)
         if key not in placers:
             placers[key] = _Placer(config, job.pair, collection.papers[job.id.paper], keep,
-                                   titles, by, at)
+                                   titles, at)
         placed = placers[key]
         if placed.pair != job.pair:
             out = Outcome(str(job.file.path), job.unit.line, job.unit.id, REFUSED,
@@ -506,11 +534,15 @@ def import_translations(config: Config, paths: Sequence[Path], by: str | None = 
 
     files = [read_file(p) for p in paths]
     collection = load_collection(config)
-    translator = next((f.translator for f in files if f.translator), None)
-    name = check_name(by if by is not None else translator or reviewer(config.root) or "")
+    name = check_name(by) if by is not None else None
+    try:
+        default = check_name(reviewer(config.root) or "")
+    except PublishError:
+        default = ""  # only a problem for a file that names nobody (see _translator)
     at = (today or today_from_env()).isoformat()
     keep, titles, _ = project_terms(config, collection)
-    edits, outcomes = plan_import(config, collection, files, name, at, keep, titles)
-    result = ImportResult(dry_run, name, at, outcomes)
+    edits, outcomes = plan_import(config, collection, files, name, default, at, keep, titles)
+    names = sorted({o.by for o in outcomes if o.by})
+    result = ImportResult(dry_run, ", ".join(names) or name or default, at, outcomes)
     result.written = apply(config, edits, dry_run)
     return result
