@@ -6,9 +6,10 @@ tests/fixtures/exchange/ are pinned to these texts: their unit ids are these has
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
-from conftest import paper_md, run
+from conftest import REPO, paper_md, run
 
 from publish.blocks import block_hash, format_marker
 
@@ -76,3 +77,16 @@ def make_project(parent: Path, git: bool = True) -> Path:
     if git:
         _git(root, "commit", "-q", "-am", "the source edited")
     return root
+
+
+def hold_lock(root: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process holding the project's writer lock for `seconds`."""
+    code = ("import sys, time; from pathlib import Path; "
+            "from publish.content.write import project_lock\n"
+            "with project_lock(Path(sys.argv[1]), 'translate'):\n"
+            "    print('held', flush=True); time.sleep(float(sys.argv[2]))\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(root), str(seconds)],
+                            stdout=subprocess.PIPE, text=True,
+                            env={"PYTHONPATH": str(REPO / "src")})
+    assert proc.stdout.readline().strip() == "held"
+    return proc

@@ -24,6 +24,7 @@ from exchange_project import (
     TITLE_ONLY,
     ZH_MACHINE,
     ZH_OUTDATED,
+    hold_lock,
     make_project,
 )
 from lxml import etree
@@ -585,3 +586,24 @@ def test_a_po2xliff_conversion_is_refused_cleanly(project: Path, tmp_path: Path)
     assert len(lines) == len(list(units)) >= 9
     assert all("is not an id publish exports" in ln for ln in lines)
     assert tree_hashes(project) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# One writer at a time
+
+
+@pytest.mark.slow
+def test_an_import_waits_for_another_writer_or_gives_up_with_nothing_written(project: Path):
+    before = tree_hashes(project)
+    holder = hold_lock(project, 2)
+    impatient = run(project, "import-translations", str(FIXTURES / "omegat-zh.xlf"),
+                    "--wait", "0", env=EPOCH)
+    assert impatient.exit_code == 2
+    assert "another run is writing to this project (`publish translate`" in impatient.output
+    assert tree_hashes(project) == before
+    patient = run(project, "import-translations", str(FIXTURES / "omegat-zh.xlf"),
+                  "--by", "mei", "--wait", "30", env=EPOCH)
+    holder.wait(10)
+    assert patient.exit_code == 0, patient.output
+    assert "waiting for another run to finish writing" in patient.output
+    assert "7 written" in patient.output

@@ -16,7 +16,15 @@ from pathlib import Path
 import pytest
 from chromium import browser, open_page
 from conftest import run
-from exchange_project import P_MACHINE, P_OUTDATED, PID, ZH_MACHINE, ZH_OUTDATED, make_project
+from exchange_project import (
+    P_MACHINE,
+    P_OUTDATED,
+    PID,
+    ZH_MACHINE,
+    ZH_OUTDATED,
+    hold_lock,
+    make_project,
+)
 
 from publish.blocks import block_hash, format_marker
 from publish.config import load_config
@@ -156,6 +164,24 @@ def test_a_title_can_be_corrected_and_approved(tmp_path: Path):
     assert path.read_text("utf-8") == (
         "---\nmeta_in: en\nlocal_title: 仅有标题的论文\ntitle_translation: from=en src="
         f"{block_hash('Title Only Paper')} state=human by=mei at=2026-12-01\n---\n")
+
+
+@pytest.mark.slow
+def test_an_approval_waits_for_another_writer_then_says_so(project: Path):
+    before = zh(project)
+    with serving(project, wait=0.3) as server:
+        cookie, csrf = login(server)
+        holder = hold_lock(project, 3)
+        status, answer = approve(server, cookie, csrf, {"key": MACHINE_KEY,
+                                                        "shown": ZH_MACHINE,
+                                                        "text": ZH_MACHINE})
+        holder.wait(10)
+        assert status == 422 and "another run is writing to this project" in answer["error"]
+        assert zh(project) == before
+        status, answer = approve(server, cookie, csrf, {"key": MACHINE_KEY,
+                                                        "shown": ZH_MACHINE,
+                                                        "text": ZH_MACHINE})
+    assert status == 200, answer
 
 
 @pytest.mark.slow

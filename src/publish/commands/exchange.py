@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .options import format_option, list_option, project_config
+from .options import format_option, list_option, project_config, wait_option
 
 EXPORT_STATES = ("missing", "outdated", "machine")
 
@@ -93,9 +93,10 @@ def export(ctx: click.Context, to: str, source: str | None, list_id: str | None,
                    "user.name, else $USER).")
 @click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
 @format_option()
+@wait_option()
 @click.pass_context
 def import_translations(ctx: click.Context, files: tuple[Path, ...], by: str | None,
-                        dry_run: bool, fmt: str) -> None:
+                        dry_run: bool, fmt: str, wait: float) -> None:
     """Write the units finished in XLIFF or PO files back as a person's translations.
 
     Each finished unit becomes its block in content/LANG/ with `state=human`, who, today's
@@ -114,14 +115,14 @@ def import_translations(ctx: click.Context, files: tuple[Path, ...], by: str | N
       publish import-translations l10n/*/zh.po --by mei
       publish import-translations omegat/target/field-25.zh.xlf --format json
     """
+    from ..content.write import project_lock
     from ..exchange.importer import import_translations as run_import
-    from ..translate.run import run_lock
 
     config = project_config(ctx)
     if dry_run:
         result = run_import(config, files, by=by, dry_run=True)
-    else:
-        with run_lock(config.root):
+    else:  # one writer: nothing changes between reading the tree and writing it
+        with project_lock(config.root, "import-translations", wait):
             result = run_import(config, files, by=by)
     if fmt == "json":
         click.echo(json.dumps(_json(result), ensure_ascii=False, indent=2))

@@ -114,7 +114,7 @@ def review(ctx: click.Context, paper_id: str | None, lang: str, lines: tuple[int
     if serve:
         if lines:
             raise click.UsageError("--block goes with a PAPER_ID, not with --serve")
-        return _serve(ctx, paper_id, lang, by, list_id, port)
+        return _serve(ctx, paper_id, lang, by, list_id, port, wait)
     if paper_id is None:
         raise click.UsageError("PAPER_ID is needed (or --serve)")
     if list_id is not None or port:
@@ -134,12 +134,12 @@ def review(ctx: click.Context, paper_id: str | None, lang: str, lines: tuple[int
 
 
 def _serve(ctx: click.Context, paper_id: str | None, lang: str, by: str | None,
-           list_id: str | None, port: int) -> None:
+           list_id: str | None, port: int, wait: float) -> None:
     from ..exchange.serve import ReviewServer, ServeOptions
 
     server = ReviewServer(project_config(ctx), ServeOptions(
         lang=lang, list_id=list_id, paper_ids=(paper_id,) if paper_id else (), by=by,
-        port=port))
+        port=port, wait=wait))
     click.echo(f"Review page for {lang} (as {server.by}): {server.url}")
     click.echo("The link works once, in one browser. Ctrl-C stops the server.")
     try:

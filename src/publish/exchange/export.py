@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from ..config import Config
-from ..content.write import Transaction
 from ..errors import PublishError
 from ..model import Collection, Paper
+from ..status.run import write_atomic
 from ..status.states import MACHINE_STATE, MISSING, OUTDATED
 from .inline import segment
 from .po import write_po
@@ -139,17 +139,18 @@ def export(config: Config, collection: Collection, papers: Sequence[Paper],
     selected = _with_previous(config, selected, result, keep, titles)
     default = request.list_id or (request.paper_ids[0] if len(request.paper_ids) == 1
                                   else "all")
-    tx = Transaction(config.root)
+    rendered: list[tuple[Path, str]] = []
     for key, group in _groups(collection, selected, request.split, request.list_id).items():
         name = key or default
         path = _path(config, request, key, name)
-        tx.write(path, _render(request.fmt, pair, group, name, today))
+        rendered.append((path, _render(request.fmt, pair, group, name, today)))
         counts = {s: 0 for s in (MISSING, OUTDATED, MACHINE_STATE)}
         for p in group:
             for u in p.units:
                 counts[u.state] += 1
         result.files.append(ExportedFile(path, len(group), counts))
-    tx.commit()
+    for path, text in rendered:  # all made before any is written
+        write_atomic(path, text)
     return result
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..blocks import format_attrs, format_marker, normalise
 from ..config import Config
-from ..content.write import Transaction
+from ..content.write import Expect, Transaction
 from ..errors import Problem, PublishError
 from ..languages import LANGUAGES
 from ..model import HUMAN, MACHINE, TITLE, Block, Collection, Paper
@@ -324,13 +324,7 @@ class _Placer:
         if text is None:
             return out
         block = unit.block
-        if block is not None and block.state == HUMAN and block.source_hash == job.id.hash \
-                and normalise(block.text) == normalise(text):
-            out.result, out.reason = UNCHANGED, "already in content/"
-            return out
-        conflict = _conflict(block, job.unit.record)
-        if conflict:
-            out.result, out.reason = CONFLICT, conflict
+        if _settled(job, block, text, out):
             return out
         marker = format_marker(self.pair.source, job.id.hash, HUMAN, job.by, self.at)
         if block is None:
@@ -395,13 +389,7 @@ class _Placer:
         if text is None:
             return out
         block = title.block if title is not None else None
-        if block is not None and block.state == HUMAN and block.source_hash == job.id.hash \
-                and normalise(block.text) == normalise(text):
-            out.result, out.reason = UNCHANGED, "already in content/"
-            return out
-        conflict = _conflict(block, job.unit.record)
-        if conflict:
-            out.result, out.reason = CONFLICT, conflict
+        if _settled(job, block, text, out):
             return out
         self.edits.title = {"local_title": text, "title_translation": format_attrs(
             self.pair.source, job.id.hash, HUMAN, job.by, self.at)}
@@ -412,6 +400,19 @@ class _Placer:
                       "so it shows as outdated" if changed else "")
         self.edits.outcomes.append(out)
         return out
+
+
+def _settled(job: _Job, block: Block | None, text: str, out: Outcome) -> bool:
+    """Whether the unit is settled without a write, `out` saying how: its translation is
+    already there (UNCHANGED), or the text there must not be replaced (CONFLICT)."""
+    if block is not None and block.state == HUMAN and block.source_hash == job.id.hash \
+            and normalise(block.text) == normalise(text):
+        out.result, out.reason = UNCHANGED, "already in content/"
+        return True
+    conflict = _conflict(block, job.unit.record)
+    if conflict:
+        out.result, out.reason = CONFLICT, conflict
+    return bool(conflict)
 
 
 def _conflict(block: Block | None, record: Record | None) -> str:
@@ -484,15 +485,16 @@ def _misread(config: Config, edits: _PaperEdits, content: str) -> list[_Expected
     return wrong
 
 
-def render(config: Config, edits: _PaperEdits) -> str | None:
-    """The paper's new file, every unit in it checked by status; units it would misread are
-    refused and left out. None when nothing is left to write."""
+def render(config: Config, edits: _PaperEdits) -> tuple[str, Expect] | None:
+    """The paper's new file, every unit in it checked by status (units it would misread are
+    refused and left out), and what the file must still be when it is written; None when
+    nothing is left to write."""
     while edits.expected:
-        content = paper_file(edits.paper, edits.path, edits.paper.texts.get(edits.lang),
-                             edits.ready, edits.title)
+        content, expect = paper_file(edits.paper, edits.path,
+                                     edits.paper.texts.get(edits.lang), edits.ready, edits.title)
         wrong = _misread(config, edits, content)
         if not wrong:
-            return content
+            return content, expect
         for e in wrong:
             e.outcome.result = REFUSED
             e.outcome.reason = ("publish status would not pair it with its source block once "
@@ -507,22 +509,24 @@ def render(config: Config, edits: _PaperEdits) -> str | None:
 
 
 def apply(config: Config, edits: Sequence[_PaperEdits], dry_run: bool) -> list[Path]:
-    """Every paper's new file in one Transaction, committed here and only here."""
+    """Every paper's new file in one Transaction, committed here and only here (the caller
+    holds the project's writer lock from reading the tree to this commit)."""
     tx = Transaction(config.root)
     problems: list[Problem] = []
     for e in edits:
         try:
-            content = render(config, e)
+            done = render(config, e)
         except PublishError as exc:
             problems += exc.problems
             continue
-        if content is not None:
-            tx.write(e.path, content)
+        if done is not None:
+            tx.write(e.path, *done)
+    problems += tx.conflicts()
     if problems:
         raise PublishError.many(problems)
     if dry_run:
         return sorted(tx.changed())
-    return tx.commit()
+    return tx.commit("import-translations")
 
 
 def import_translations(config: Config, paths: Sequence[Path], by: str | None = None,

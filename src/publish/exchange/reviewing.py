@@ -150,15 +150,16 @@ def approve(config: Config, lang: str, key: str, shown: str, text: str, by: str,
             raise PublishError("an empty title")
         title = {"local_title": text, "title_translation": format_attrs(
             unit.source.lang, unit.source.hash, HUMAN, name, at)}
-        content = paper_file(paper, target.path, target, [], title)
+        content, expect = paper_file(paper, target.path, target, [], title)
     else:
         why = not_one_block(text, unit.block.kind, lang)
         if why:
             raise PublishError(f"the edited text: {why}")
         marker = format_marker(unit.source.lang, unit.source.hash, HUMAN, name, at)
         need = Need(unit.source, REPLACE, unit.block, unit.block, 0)
-        content = paper_file(paper, target.path, target, [(need, (marker, text))], {})
+        content, expect = paper_file(paper, target.path, target, [(need, (marker, text))],
+                                     {})
     tx = Transaction(config.root)
-    tx.write(target.path, content)
-    tx.commit()
+    tx.write(target.path, content, expect=expect)
+    tx.commit("review --serve")
     return Approved(key, rel, unit.block.line, unit.state, True, name, at, text)

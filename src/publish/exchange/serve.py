@@ -46,6 +46,7 @@ class ServeOptions:
     paper_ids: tuple[str, ...] = ()
     by: str | None = None
     port: int = 0
+    wait: float = 60.0  # seconds an approval waits for another writer (--wait)
 
 
 class ReviewServer:
@@ -104,8 +105,8 @@ class ReviewServer:
                        self.config.title.get(self.options.lang, ""))
 
     def approve(self, body: dict[str, Any]) -> tuple[HTTPStatus, dict[str, Any]]:
+        from ..content.write import project_lock
         from ..render.i18n import gettext
-        from ..translate.run import run_lock
         from .reviewing import ChangedOnDisk, approve
 
         fields = [body.get(k) for k in ("key", "shown", "text")]
@@ -114,7 +115,8 @@ class ReviewServer:
         key, shown, text = fields
         lang = self.options.lang
         try:
-            with self.write_lock, run_lock(self.config.root):
+            with self.write_lock, project_lock(self.config.root, "review --serve",
+                                               self.options.wait):
                 done = approve(self.config, lang, key, shown, text, self.by, self.today())
         except ChangedOnDisk as exc:
             return HTTPStatus.CONFLICT, {"error": exc.problems[0].message}
