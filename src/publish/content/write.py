@@ -377,7 +377,7 @@ def recover(root: Path) -> bool:
         try:
             with _try_lock(root):
                 return _roll_forward(root, journal)
-        except BlockingIOError:
+        except OSError:  # held by a live writer (BlockingIOError), or a read-only project
             return False
     return _roll_forward(root, journal)
 
