@@ -20,7 +20,6 @@ from ..errors import Problem, Problems, PublishError
 from ..fields import FIELDS, KNOWN_KEYS, Meta, as_int, as_text, meta_to_front, read_field
 from ..ids import all_valid, check_id
 from ..model import Entry, Paper, ReadingList, Text
-from ..sanitise import control_problem
 from . import frontmatter
 
 
@@ -57,10 +56,6 @@ def key_line(front: str, key: str, offset: int = 2) -> int:
 def load_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
     """YAML with every scalar kept as a string: the schema decides types, so `no`, `1e3` or
     `2106.10000` never turn into a boolean or a float behind the user's back."""
-    found = control_problem(text)
-    if found is not None:
-        raise PublishError(f"holds a {found[1]}, which a content file may not: remove it",
-                           path, first_line + found[0] - 1)
     try:
         fast = frontmatter.parse(text)
         return fast if fast is not None else frontmatter.load_events(text)
@@ -98,20 +93,8 @@ class ParsedFile:
     meta: Meta | None
 
 
-def control_characters(content: str, path: Path, problems: Problems) -> bool:
-    """A content file may hold no control character but tab and line feed: an ESC in a
-    title would reach terminals, NUL and the like feeds and pages. True when it has one."""
-    found = control_problem(content)
-    if found is not None:
-        line, what = found
-        problems.add(f"holds a {what}, which a content file may not: remove it", path, line)
-    return found is not None
-
-
 def parse_paper_file(path: Path, lang: str, content: str, problems: Problems,
                      languages: tuple[str, ...]) -> ParsedFile | None:
-    if control_characters(content, path, problems):
-        return None
     front_text, body, body_line = split_front_matter(content)
     if front_text is None and not content.strip():
         problems.add("empty file: a paper needs front matter with at least a title", path, 1)
@@ -232,8 +215,6 @@ def parse_list_file(path: Path, content: str, problems: Problems,
         return None
     if not content.strip():
         problems.add("empty list file: it needs at least 'lang', 'title' and 'entries'", path, 1)
-        return None
-    if control_characters(content, path, problems):
         return None
     data = _load_list_yaml(content, path)
     if not isinstance(data, dict):

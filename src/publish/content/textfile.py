@@ -14,6 +14,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from ..errors import PublishError
+from ..sanitise import control_problem
 
 
 def decode(data: bytes, path: Path | str) -> str:
@@ -119,10 +120,17 @@ def read_many(paths: Sequence[Path], batch: int = 256, threads: int = 1
 
 
 def text_of(data: bytes | OSError, path: Path) -> str:
-    """A file's text from what reading it gave (see read_many), or a PublishError."""
+    """A file's text from what reading it gave (see read_many), or a PublishError. A
+    project file may hold no control character but tab and line feed: an ESC in a title
+    would reach terminals, a NUL feeds and pages."""
     if isinstance(data, OSError):
         raise PublishError(f"cannot read: {data.strerror}", path)
-    return decode(data, path)
+    text = decode(data, path)
+    found = control_problem(data)
+    if found is not None:
+        raise PublishError(f"holds a {found[1]}, which a project file may not: remove it",
+                           path, found[0])
+    return text
 
 
 def read_text(path: Path) -> str:
