@@ -291,7 +291,11 @@ def _stage(data: dict[Path, bytes]) -> list[Entry]:
         if os.path.lexists(path):
             backup = path.with_name(path.name + BACKUP_SUFFIX)
             try:
-                os.link(path, backup, follow_symlinks=False)
+                try:
+                    os.link(path, backup, follow_symlinks=False)
+                except FileExistsError:  # a killed run's, outside content/'s sweep
+                    os.unlink(backup)
+                    os.link(path, backup, follow_symlinks=False)
             except OSError as exc:
                 _discard(entries)
                 raise PublishError(f"cannot replace this file: {exc.strerror} (is it "

@@ -137,6 +137,10 @@ def _key(tex: str, display: bool) -> str:
 
 def _svg_or_text(tex: str, display: bool) -> str | None:
     mathml = _mathml(tex, display)
+    if mathml is not None and clean_mathml(mathml) is None:
+        # what the site would refuse, the booklet does too (ziamath would draw it partly)
+        warn(tex, "makes MathML outside what a page may hold")
+        return None
     html = None if mathml is None else (_flat_math(mathml) if not display else None)
     if html is None and mathml is not None:
         html = _svg_math(tex, display)
