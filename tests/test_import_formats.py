@@ -84,10 +84,17 @@ def test_three_formats_merge_with_a_seeded_list(project: Path):
     assert tree_hashes(project) == before
 
 
-def test_a_broken_bibtex_entry_names_its_line(project: Path):
+def test_a_broken_bibtex_entry_is_reported_and_never_ends_the_file(project: Path):
     source = project.parent / "bad.bib"
     source.write_text(BIB + "\n@article{broken,\n  title = {Unclosed\n", "utf-8")
-    result = run(project, "import", str(source), "--list", "x", "--lang", "en")
-    assert result.exit_code == 2
-    assert "bad.bib:" in result.output
-    assert tree_hashes(project) == {}
+    result = run(project, "import", str(source), "--list", "x", "--lang", "en", "--report",
+                 "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["summary"]["papers"] == 2 and report["summary"]["skipped"] == {"broken": 1}
+    (broken,) = [i for i in report["items"] if i["outcome"] == "skipped"]
+    assert broken["line"] == BIB.count("\n") + 2 and "cannot parse" in broken["why"]
+    assert sorted(tree_hashes(project)) == [
+        "content/en/attention-is-all-you-need.md",
+        "content/en/lora-low-rank-adaptation-of-large-language-models.md",
+        "content/lists/x.yaml"]
