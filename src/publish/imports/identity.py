@@ -90,7 +90,8 @@ class Index:
         self.decisions = decisions or Decisions()
         self.arxiv: dict[str, str] = {}
         self.doi: dict[str, str] = {}
-        self.key: dict[str, str] = {}
+        self.key: dict[str, str] = {}  # the first paper with each title key
+        self.same_key: dict[str, list[str]] = {}  # every paper with it (a book, an article)
         self.names: dict[str, set[str]] = {}  # short-name key -> papers that go by it
         self.sure: dict[str, str] = {}  # title keys a person tied to a paper
         for paper in collection.papers.values():
@@ -109,7 +110,10 @@ class Index:
             self.arxiv.setdefault(re.sub(r"v\d+$", "", m.arxiv), paper.id)
         if m.doi:
             self.doi.setdefault(m.doi.lower(), paper.id)
-        self.key.setdefault(title_key(m.title), paper.id)
+        key = title_key(m.title)
+        self.key.setdefault(key, paper.id)
+        if paper.id not in self.same_key.setdefault(key, []):
+            self.same_key[key].append(paper.id)
         for name in short_names(m.title, m.aliases):
             self.names.setdefault(name, set()).add(paper.id)
 
@@ -124,14 +128,24 @@ class Index:
             return None, "", None
         key = title_key(title)
         if key in self.key:
-            pid = self.key[key]
-            why = differs(self.collection.papers[pid], raw.type, raw.year, raw.arxiv)
-            if why is None:
-                return pid, "title", None
-            return None, "", Unsure(pid, why, 100.0)
+            first_why = None
+            for pid in self.same_key[key]:
+                why = differs(self.collection.papers[pid], raw.type, raw.year, raw.arxiv)
+                if why is None:
+                    return pid, "title", None
+                first_why = first_why or Unsure(pid, why, 100.0)
+            return None, "", first_why
         if key in self.sure:
             return self.sure[key], "a name confirmed with publish merge", None
         return None, "", None
+
+    def titled(self, title: str | None, pid: str) -> list[str]:
+        """Other papers with this title and no arXiv id of their own (not kept apart)."""
+        if not title:
+            return []
+        return [other for other in self.same_key.get(title_key(title), [])
+                if other != pid and not self.collection.papers[other].meta.arxiv
+                and not self.decisions.kept_apart(pid, other)]
 
     def suspects(self, pid: str, title: str, aliases: list[str]) -> list[Unsure]:
         """Known papers the new paper `pid` may be: by short name, by a similar title."""

@@ -30,7 +30,7 @@ _LISTS = ("bullet_list", "ordered_list")
 _MAX_INDENT = 64
 _MD_LINK_RE = re.compile(r"\[([^\[\]]*)\]\(([^()\s]+)\)|href=[\"']([^\"']+)[\"']")
 # A description, not a title: a long sentence (`GoogleAI introduces Muse, a new…`).
-_SENTENCE_RE = re.compile(r"[.!?。！？:：]\s*$")
+_SENTENCE_RE = re.compile(r"[.!?。！？:：][\"”’')]*\s*$")
 _ATTRIBUTE_RE = re.compile(r"(?i)^\s*(?:code|demo|project|github|video|slides|blog|tweet|"
                            r"website|homepage|data|dataset|model|weights)\s*[:：]")
 

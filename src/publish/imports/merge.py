@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..blocks import block_hash, join_blocks
+from ..blocks import block_hash, join_blocks, split_blocks
 from ..config import Config
 from ..content.decisions import Decisions
 from ..fields import CONFLICT, INT, NAMES, SOURCE_FIELDS, read_field
@@ -28,6 +28,7 @@ __all__ = ["UNSURE_SCORE", "Item", "MergeReport", "add_text", "merge"]
 _INCLUDED_TYPE = {"book": "book", "repo": "software", "tool": "software", "model": "software",
                   "dataset": "dataset", "post": "post", "video": "video", "course": "other"}
 _LATIN_RE = re.compile(r"[A-Za-z]")
+_MARKER_LINE_RE = re.compile(r"(?m)^(\s*)(<!--\s*translation\b)", re.IGNORECASE)
 
 
 @dataclass
@@ -87,9 +88,15 @@ def add_text(paper: Paper, lang: str, blocks: list[tuple[str, str]], config: Con
     have = {b.hash for b in text.blocks} if text else set()
     new = []
     for kind, body in blocks:
-        h = block_hash(body)
-        if h not in have:
-            have.add(h)
+        # A source's text never speaks for the translation markers: a line that would read
+        # as one is kept as text.
+        body = _MARKER_LINE_RE.sub(r"\1\\\2", body)
+        # A body may hold several blocks (an abstract's paragraphs): it is new unless the
+        # file already has every one of them, as the loader will split it.
+        hashes = {b.hash for b in split_blocks(body, lang)} if "\n\n" in body.strip() \
+            else {block_hash(body)}
+        if not hashes <= have:
+            have |= hashes
             new.append((kind, body))
     if not new:
         return False
@@ -179,9 +186,15 @@ def merge(collection: Collection, config: Config, raw_list: RawList, list_id: st
     report = MergeReport(list_id=list_id, entries=len(raw_list.entries))
     index = Index(collection, decisions)
     placed: dict[str, tuple[int, RawEntry, list[str]]] = {}
-    for position, raw in enumerate(raw_list.entries, start=1):
-        item = Item(raw.line, raw.title, raw.kind, "", why=raw.why, warnings=raw.warnings)
-        report.items.append(item)
+    report.items = [Item(raw.line, raw.title, raw.kind, "", why=raw.why, warnings=raw.warnings)
+                    for raw in raw_list.entries]
+    # Entries the source leaves untitled are found by their ids after every titled entry
+    # is in, so the outcome does not depend on whether the titled one came first.
+    order = sorted(range(1, len(raw_list.entries) + 1), key=lambda p: p not in titles and (
+        raw_list.entries[p - 1].title is None or not _LATIN_RE.search(
+            raw_list.entries[p - 1].title)))
+    for position in order:
+        raw, item = raw_list.entries[position - 1], report.items[position - 1]
         if raw.kind != PAPER:
             if not include_all or raw.kind in NEVER:
                 item.outcome = "skipped"
@@ -211,7 +224,6 @@ def merge(collection: Collection, config: Config, raw_list: RawList, list_id: st
             suspects = [u for u in suspects if not index.decisions.kept_apart(new_id, u.paper)]
             paper = Paper(id=new_id, meta=Meta(title=title), source_lang=lang)
             collection.papers[paper.id] = paper
-            index.add(paper)
             report.created.append(paper.id)
             item.outcome, item.paper = "created", paper.id
             if suspects:
@@ -226,6 +238,13 @@ def merge(collection: Collection, config: Config, raw_list: RawList, list_id: st
             report.matched.append((pid, how))
             item.outcome = item.outcome if item.outcome == "included" else "matched"
             item.paper, item.how = pid, how
+            # Found by its id, but its title is another paper's: the other may be this one
+            # under the title a list gave it without an id (`GPT-3` and the arXiv title).
+            for other in index.titled(title, pid) if how in ("arXiv id", "DOI") else []:
+                item.outcome = "unsure" if item.outcome == "matched" else item.outcome
+                item.unsure.append(Unsure(other, "same title as this one, which has no id",
+                                          100.0))
+                report.unsure.append((title or "", other, 100.0, item.unsure[-1].why, pid))
         if item.outcome == "included":
             item.paper = pid
         paper = collection.papers[pid]
@@ -237,6 +256,9 @@ def merge(collection: Collection, config: Config, raw_list: RawList, list_id: st
             placed[pid] = (position, raw, [])
             if _merge_meta(paper, raw, list_id, report):
                 report.touched.add(pid)
+            if item.outcome in ("created", "unsure") or (
+                    item.outcome == "included" and pid in report.created):
+                index.add(paper)  # with its ids, so later entries find it by them
         if raw.local_title and _local_title(paper, lang, raw.local_title, config):
             report.touched.add(pid)
         if add_text(paper, lang, raw.blocks, config):
