@@ -112,9 +112,9 @@ def main() -> int:
             for tag in (("old", "new") if n % 2 == 0 else ("new", "old")):
                 times[tag].append(scenario(args.scenario, versions[tag], projects[tag], n,
                                            scratch / tag))
-        if args.scenario.startswith("status") and (scratch / "old").exists():
-            if (scratch / "old").read_bytes() != (scratch / "new").read_bytes():
-                raise SystemExit("compare_versions: the two versions printed different JSON")
+        if args.scenario.startswith("status") and (scratch / "old").exists() and \
+                (scratch / "old").read_bytes() != (scratch / "new").read_bytes():
+            raise SystemExit("compare_versions: the two versions printed different JSON")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     old, new = statistics.median(times["old"]), statistics.median(times["new"])

@@ -91,6 +91,7 @@ class Index:
         self.arxiv: dict[str, str] = {}
         self.doi: dict[str, str] = {}
         self.key: dict[str, str] = {}  # the first paper with each title key
+        self.keys: list[str] = []  # the same keys, as the list RapidFuzz searches
         self.same_key: dict[str, list[str]] = {}  # every paper with it (a book, an article)
         self.names: dict[str, set[str]] = {}  # short-name key -> papers that go by it
         self.sure: dict[str, str] = {}  # title keys a person tied to a paper
@@ -111,7 +112,9 @@ class Index:
         if m.doi:
             self.doi.setdefault(m.doi.lower(), paper.id)
         key = title_key(m.title)
-        self.key.setdefault(key, paper.id)
+        if key not in self.key:
+            self.key[key] = paper.id
+            self.keys.append(key)
         if paper.id not in self.same_key.setdefault(key, []):
             self.same_key[key].append(paper.id)
         for name in short_names(m.title, m.aliases):
@@ -159,7 +162,7 @@ class Index:
                 found.setdefault(self.key[name], Unsure(self.key[name],
                                                         "its short name is that title", 100.0))
         if not found:
-            hit = process.extractOne(key, self.key.keys(), scorer=fuzz.ratio,
+            hit = process.extractOne(key, self.keys, scorer=fuzz.ratio,
                                      score_cutoff=UNSURE_SCORE,
                                      processor=None) if key else None
             if hit and self.key[hit[0]] != pid:

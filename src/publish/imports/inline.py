@@ -313,9 +313,43 @@ def _text_title(source: str, root: SyntaxTreeNode, links: list[tuple[SyntaxTreeN
     return _plain_inline(first_line), more
 
 
-def _plain_inline(source: str) -> str:
+def plain_text(source: str) -> str:
+    """What a reader sees of an inline Markdown text (a heading, a cell)."""
+    if not re.search(r"[\\`*_\[\]<>!&]", source):
+        return " ".join(source.split())  # no markup: nothing to parse
     tokens = MD.parseInline(source)
     return plain(SyntaxTreeNode(tokens).children[0]) if tokens else ""
+
+
+_plain_inline = plain_text
+
+
+_SIMPLE_LINKS_RE = re.compile(r"\s*(?:\[([\w .:-]*)\]\((https?://[\x21-\x7e]+?)\)\s*"
+                               r"[,;/|、，]?\s*)+")
+_SIMPLE_LINK_RE = re.compile(r"\[([\w .:-]*)\]\((https?://[\x21-\x7e]+?)\)")
+
+
+def links_of(source: str) -> tuple[list[Link], str | None]:
+    """The links of a links cell (`[Paper](…), [Tweet](…)`) and a bare URL, without reading
+    a title from it."""
+    if _SIMPLE_LINKS_RE.fullmatch(source):
+        found = _SIMPLE_LINK_RE.findall(source)
+        if not any(re.search(r"[\\&%<>(]", href) for _, href in found):
+            # Plain labels and plain ASCII URLs, as most link cells are: what markdown-it
+            # would make of them, without it.
+            return [Link(text, href, None if text and label_kind(text) is None
+                         else (label_kind(text) or "other")) for text, href in found], None
+    source, _ = _defuse(source)
+    if "[" not in source and "<" not in source:
+        m = _BARE_URL_RE.search(source)
+        return [], m.group(0) if m else None
+    tokens = MD.parseInline(source)
+    if not tokens:
+        return [], None
+    root = SyntaxTreeNode(tokens).children[0]
+    found = [lk for _, lk in _links(root)]
+    bare = None if found else (m.group(0) if (m := _BARE_URL_RE.search(source)) else None)
+    return found, bare
 
 
 def _tidy(title: str | None, out: Parsed, table_cell: bool) -> str | None:
@@ -365,7 +399,7 @@ def _metadata_from_rest(out: Parsed) -> None:
         out.year = out.year or int(m.group(1))
         rest = rest[m.end():]
     head = re.split(r"\[\[|\[!\[|!\[|\[[^\]]*\]\(", rest, maxsplit=1)[0]
-    text = _plain_inline(head) if head.strip() else ""
+    text = _plain_inline(head) if head.strip() and len(head.split()) <= 16 else ""
     if text and len(text.split()) <= 12:
         if m := _VENUE_YEAR_RE.search(text):
             out.venue = out.venue or m.group(1)

@@ -13,7 +13,7 @@ from markdown_it.tree import SyntaxTreeNode
 from .base import RawEntry, RawList, arxiv_id, doi_from, escape_block_start
 from .clean import clean_text, safe_url
 from .columns import ColumnMap
-from .inline import Link, Parsed, analyze
+from .inline import Link, Parsed, analyze, links_of
 from .kinds import Evidence, is_paper_link, label_kind
 
 _YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d])")
@@ -94,18 +94,18 @@ def _row(row: Row, roles: dict[str, list[int]], title_role: str | None,
                                              if title_role != "paper" else [])
     bare_urls: list[str] = []
     for cell in link_cells:
-        sub = analyze(cell, table_cell=True)
-        for link in sub.links:
+        cell_links, bare = links_of(cell)
+        for link in cell_links:
             if not link.images_only and (link.label is None or is_paper_link(link.href)):
                 # A link in a link column is the row's own: a paper when it goes to one.
                 link.label = "paper" if is_paper_link(link.href) else (
                     label_kind(link.text) or "paper")
             links.append(link)
-        if sub.bare_url or re.match(r"^https?://\S+$", cell):
-            bare_urls.append(sub.bare_url or cell)
-        elif not sub.links and _YEAR_RE.fullmatch(cell.strip()):
+        if bare or re.match(r"^https?://\S+$", cell):
+            bare_urls.append(bare or cell)
+        elif not cell_links and _YEAR_RE.fullmatch(cell.strip()):
             entry.year = entry.year or int(cell.strip())  # columns shifted by the author
-    code = [lk.href for cell in _cell(row, roles, "code") for lk in analyze(cell).links]
+    code = [lk.href for cell in _cell(row, roles, "code") for lk in links_of(cell)[0]]
     parsed.links = links
     entry.title = parsed.title
     entry.aliases = [a for a in parsed.aliases if a]
