@@ -95,6 +95,11 @@ def test_every_entry_is_read_at_its_line_as_a_careful_reader_reads_it(name: str)
                 wrong.append(f"{where}: title {got.title!r}, expected {exp.get('title')!r}")
             if exp.get("year") and got.year != exp["year"]:
                 wrong.append(f"{where}: year {got.year}, expected {exp['year']}")
+            if exp.get("added") and got.added != exp["added"]:
+                wrong.append(f"{where}: added {got.added}, expected {exp['added']}")
+            if exp.get("local_title") and got.local_title != exp["local_title"]:
+                wrong.append(f"{where}: local title {got.local_title!r}, expected "
+                             f"{exp['local_title']!r}")
     assert not wrong, "\n".join(wrong)
 
 

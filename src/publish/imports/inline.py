@@ -37,6 +37,11 @@ _DATE_TAG_RE = re.compile(rf"^\s*\[\s*{_YEAR}(?:[/.-]\d{{1,2}}){{0,2}}\s*\]\s*")
 _VENUE_TAG_RE = re.compile(rf"^\s*\(\s*([^()]{{0,40}}?)\s*{_YEAR}\s*\)\s*")
 _SHORT_NAME_RE = re.compile(r"^\s*<u>\s*(.+?)\s*</u>\s*[:：]?\s*")
 _WIKI_RE = re.compile(r"^\[\[([^\[\]]+)\]\]$")
+# A topic tag before a title that has its own colon: `NLP: Recent Trends…: A Survey…`.
+_TOPIC_TAG_RE = re.compile(r"^\s*[A-Z]{2,6}:\s+(?=[^:\n]{3,}:\s)")
+# `Title, https://…` / `Title，https://…` / `Title https://…`: a title, then its link.
+_TRAILING_URL_RE = re.compile(r"^(.*?\S)\s*[,，]?\s+(https?://[^\s<>]+)\s*$|"
+                              r"^(.*?[^\s,，])[,，]\s*(https?://[^\s<>]+)\s*$")
 # `(Hu et al., 2021)`, `(Christiano et al. 2017)`, `(Shazeer 2019)`: who and when.
 _AUTHOR_YEAR_RE = re.compile(rf"\s*\(\s*[^()]*?(?:et al\.?|[A-Z][a-z]+),?\s*{_YEAR}\s*\)\s*$")
 _TRAILING_PAREN_RE = re.compile(r"\s*[(（][^()（）]{1,40}[)）]\s*$")
@@ -159,6 +164,8 @@ def strip_prefix(source: str) -> tuple[str, dict]:
         if m := _SHORT_NAME_RE.match(source):
             said.setdefault("aliases", []).append(clean_text(m.group(1)))
             source = source[m.end():]
+        if m := _TOPIC_TAG_RE.match(source):
+            source = source[m.end():]  # `MSA: Multimodal sentiment analysis: A review…`
         if source == before:
             break
     return source, said
@@ -191,6 +198,10 @@ def analyze(source: str, *, table_cell: bool = False) -> Parsed:
     source, unsafe = _defuse(source)
     out = Parsed(year=said.get("year"), venue=said.get("venue"),
                  aliases=[a for a in said.get("aliases", []) if a], unsafe=unsafe)
+    if "](" not in source and "\n" not in source.strip() and (
+            m := _TRAILING_URL_RE.match(source.strip())):
+        source, out.bare_url = m.group(1) or m.group(3), m.group(2) or m.group(4)
+        source = re.sub(r"\s*(?:[—–:：,，;；]|--?)\s*$", "", source)  # `Title — https://…`
     if not source.strip():
         return out
     tokens = MD.parseInline(source)
@@ -227,7 +238,9 @@ def analyze(source: str, *, table_cell: bool = False) -> Parsed:
         out.title = out.aliases.pop(0)  # `<u>OpenWebText</u>: [[Source](…)]`
     if out.own is None:
         out.own = _own_label_link(out.links)
-    if out.title is None and out.own is None and (m := _BARE_URL_RE.search(source)):
+    if out.bare_url:
+        pass  # `Title, https://…`: the link that closed the line
+    elif out.title is None and out.own is None and (m := _BARE_URL_RE.search(source)):
         out.bare_url = m.group(0)
     elif not out.bare_url and (m := _BARE_URL_RE.fullmatch(_LEADING_SEP_RE.sub(
             "", out.rest, count=1).strip())):

@@ -21,7 +21,7 @@ from .base import RawEntry, RawList, arxiv_from, doi_from, escape_block_start, s
 from .clean import clean_text, safe_url
 from .columns import ColumnMap
 from .inline import analyze, plain_text
-from .kinds import Evidence, classify, is_paper_link, label_kind
+from .kinds import Evidence, classify, is_paper_link, label_kind, looks_like_title
 from .tables import gfm_table, html_tables, read_table
 
 # Front matter is skipped rather than misread as a rule and a setext heading. Nesting is
@@ -49,6 +49,11 @@ _MAX_INDENT = 64
 _MD_LINK_RE = re.compile(r"\[([^\[\]]*)\]\(([^()\s]+)\)|href=[\"']([^\"']+)[\"']")
 # A description, not a title: a long sentence (`GoogleAI introduces Muse, a new…`).
 _SENTENCE_RE = re.compile(r"[.!?。！？:：][\"”’')]*\s*$")
+_DATE_LINE_RE = re.compile(r"((?:19|20)\d\d)\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?")
+_LINE_URL_RE = re.compile(r"\S\s*[,，]?\s+https?://\S+\s*$|[,，]\s*https?://\S+\s*$")
+# `[翻译: 会思考的大模型…](…)`: the title in the list's language, under the published one.
+_TRANSLATED_RE = re.compile(r"^\s*\[?\s*(?:翻译|译文|译名|中文标题|中文名|中文)\s*[:：]\s*(.+?)\s*"
+                            r"(?:\]\([^)]*\))?\s*$")
 _ATTRIBUTE_RE = re.compile(r"(?i)^\s*(?:code|demo|project|github|video|slides|blog|tweet|"
                            r"website|homepage|data|dataset|model|weights)\s*[:：]")
 
@@ -81,12 +86,14 @@ class _Walker:
         self.showcase: tuple[RawEntry, Evidence] | None = None
         self.after_title = False
         self.last_item_line: int | None = None  # a one-item list that links may follow
+        self.day: str | None = None  # a digest's date line above the entries
 
     @property
     def section(self) -> str | None:
         return " > ".join(h[1] for h in self.headings) or None
 
     def add(self, entry: RawEntry, ev: Evidence) -> None:
+        entry.added = entry.added or self.day
         self.found.append((entry, ev))
 
     # -- blocks --------------------------------------------------------------------------
@@ -129,6 +136,7 @@ class _Walker:
             return
         self.headings = [h for h in self.headings if h[0] < level] + [(level, text)]
         self.heading_line = (node.map or (0, 0))[0] + 1
+        self.day = None
         self.after_title = False
 
     def html(self, node: SyntaxTreeNode) -> None:
@@ -152,11 +160,17 @@ class _Walker:
         source = inline.content
         start = (node.map or (0, 0))[0]
         self.out.saw("paragraph")
+        if m := _DATE_LINE_RE.fullmatch(source.strip()):
+            # `2024年10月09日`: the day the entries below were listed (a digest's days).
+            self.day = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            return
         if self.after_title and self.out.description is None:
             self.out.description = source
             self.after_title = False
             return
         if self.prose_lines(source, start):
+            return
+        if self.title_and_link_lines(source, start):
             return
         first = source.split("\n")[0]
         if m := re.match(r"^(?:[^\w\s*_\[<]+\s*)*(\*\*|__)([^\[\]]+?)\1\s*$", first):
@@ -173,6 +187,19 @@ class _Walker:
             return
         if self.record is not None and not re.search(r"[\[\]]", source):
             self.record.summary.append(source)
+
+    def title_and_link_lines(self, source: str, start: int) -> bool:
+        """`Title，https://arxiv.org/…` lines, one paper each: notes kept as plain lines."""
+        lines = [(i, line.strip()) for i, line in enumerate(source.split("\n"))
+                 if line.strip()]
+        parsed = [(i, analyze(line)) for i, line in lines if _LINE_URL_RE.search(line)]
+        if not lines or len(parsed) < len(lines) or not all(
+                p.bare_url and p.title and looks_like_title(p.title) for _, p in parsed):
+            return False
+        for i, p in parsed:
+            self.out.saw("title and link line")
+            self.add(*self.entry_from(p, start + i + 1, lines[[j for j, _ in lines].index(i)][1]))
+        return True
 
     # -- prose records and enumerations ---------------------------------------------------
 
@@ -350,6 +377,9 @@ class _Walker:
         work of its own (`follow-up: [KTO: …](arxiv)`), or text about the parent."""
         first = self._first_text(sub)
         s, e = sub.map or (0, 0)
+        if first is not None and (m := _TRANSLATED_RE.match(first)):
+            parent.local_title = parent.local_title or clean_text(m.group(1))
+            return []
         if first is not None and (kv := prose.key_value(first)) is not None:
             if kv.key == "title" and parent.title is not None and not parent.title.endswith(
                     "：") and (parent.title == kv.value or len(parent.title.split()) <= 2):

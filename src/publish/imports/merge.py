@@ -142,6 +142,12 @@ def checked(raw: RawEntry, report: MergeReport) -> None:
             report.dropped.append((raw.line, f"{f.name}: {why}"))
             good = None
         setattr(raw, f.name, [] if f.kind == NAMES and good is None else good)
+    if raw.added is not None:
+        try:
+            date.fromisoformat(raw.added)
+        except ValueError:
+            raw.warnings.append(f"added {raw.added!r} is not a date: left out")
+            raw.added = None
     if raw.title is not None:
         raw.title = clean_text(raw.title)
     if raw.local_title is not None:
