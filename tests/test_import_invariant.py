@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -135,9 +136,33 @@ def seed_numbered(entries: list[dict]) -> str:
     return "\n".join(out) + "\n"
 
 
+def seed_titled(entries: list[dict]) -> str:
+    out = [_line(entries[0]["section"]) or "Families", "", "1.Group"]
+    for i, e in enumerate(entries * (3 if len(entries) < 3 else 1)):
+        title = re.sub(r"[^\x20-\x7e]", "", _line(e["title"])).strip() or "Paper"
+        out += [f"Paper {i} {title} (20{i % 30:02d})", _line(e["summary"]) or "why"]
+    return "\n".join(out) + "\n"
+
+
+def seed_sections(entries: list[dict]) -> str:
+    out = [_line(entries[0]["section"]) or "Ten papers", _line(entries[0]["summary"]) or "intro"]
+    for i, e in enumerate(entries * (3 if len(entries) < 3 else 1), 1):
+        out += [f"{i:02d}", _line(e["title"]) or "Paper", _line(e["url"]) or "x",
+                f"• {_line(e['summary'])}", "1. item"]
+    return "\n".join(out) + "\n"
+
+
+def seed_untitled(entries: list[dict]) -> str:
+    lines = [f"{_line(e['summary'])} about {_line(e['title'])}".strip() for e in entries]
+    lines = [line if line and not re.match(r"^\d+\s+papers?", line, re.I) else "text"
+             for line in lines]
+    return f"Field — all\n{len(lines)} papers in this field\n" + "\n".join(lines) + "\n"
+
+
 SHAPES = {"md": markdown_list, "table.md": markdown_table, "zh.md": chinese_records,
           "bib": bibtex, "csv": spreadsheet, "ris": ris, "json": csl_json,
-          "txt": seed_numbered}
+          "txt": seed_numbered, "titled.txt": seed_titled, "sections.txt": seed_sections,
+          "untitled.txt": seed_untitled}
 
 
 def _check(shape: str, entries: list[dict], encoding_bytes: bytes = b"") -> None:
@@ -147,10 +172,12 @@ def _check(shape: str, entries: list[dict], encoding_bytes: bytes = b"") -> None
         config = load_config(root)
         source = Path(tmp) / f"list.{shape}"
         source.write_bytes(encoding_bytes + SHAPES[shape](entries).encode("utf-8"))
+        fmt = "seed-text" if shape.endswith("txt") else "auto"
         lang = "zh" if shape == "zh.md" else "en"
         for attempt in range(2):  # an import, then the same import again
             try:
-                result = import_list(config, source, "fuzz", lang, include_all=attempt == 1)
+                result = import_list(config, source, "fuzz", lang, fmt,
+                                     include_all=attempt == 1)
             except PublishError as exc:
                 # Refusing is allowed (no papers, a broken file), writing a broken tree is
                 # not: the guard that reads back every staged file must never fire.

@@ -306,11 +306,11 @@ def _text_title(source: str, root: SyntaxTreeNode, links: list[tuple[SyntaxTreeN
             lk.label is not None for _, lk in links[:first_label + 1]):
         head = source[:spans[first_label][0]]
         if re.search(r"\w", head):
-            return _plain_inline(head.rstrip(" ([:：-—–")), source[spans[first_label][0]:]
+            return plain_text(head.rstrip(" ([:：-—–")), source[spans[first_label][0]:]
     first_line, _, more = source.partition("\n")
     if table_cell and (m := re.match(r"^(\S.{0,120}?\S)\s{2,}(\S.*)$", first_line)) and \
             len(m.group(1).split()) <= 12 and not re.search(r"[.!?]$", m.group(1)):
-        return _plain_inline(m.group(1)), m.group(2) + ("\n" + more if more else "")
+        return plain_text(m.group(1)), m.group(2) + ("\n" + more if more else "")
     cuts = [(first_line.find(sep), sep) for sep in _SEPS if sep in first_line]
     if cuts:
         at, sep = min(cuts)
@@ -319,11 +319,11 @@ def _text_title(source: str, root: SyntaxTreeNode, links: list[tuple[SyntaxTreeN
         core = re.sub(r"\s*\([^()]*\)\s*$", "", tail.strip())
         if (q := _QUOTED_RE.match(core)) and len(head.split()) <= 3:
             remark = tail.strip()[len(core):]  # `(Shazeer 2019)`
-            return f"{_plain_inline(q.group(1))}{_NICK}{_plain_inline(head)}", remark
-        return _plain_inline(head), tail + ("\n" + more if more else "")
+            return f"{plain_text(q.group(1))}{_NICK}{plain_text(head)}", remark
+        return plain_text(head), tail + ("\n" + more if more else "")
     if _URL_TEXT_RE.match(first_line.strip().strip("<>")):
         return None, more  # a bare link: no title, and the link is not a summary
-    return _plain_inline(first_line), more
+    return plain_text(first_line), more
 
 
 def plain_text(source: str) -> str:
@@ -333,8 +333,6 @@ def plain_text(source: str) -> str:
     tokens = MD.parseInline(source)
     return plain(SyntaxTreeNode(tokens).children[0]) if tokens else ""
 
-
-_plain_inline = plain_text
 
 
 _SIMPLE_LINKS_RE = re.compile(r"\s*(?:\[([\w .:-]*)\]\((https?://[\x21-\x7e]+?)\)\s*"
@@ -412,7 +410,7 @@ def _metadata_from_rest(out: Parsed) -> None:
         out.year = out.year or int(m.group(1))
         rest = rest[m.end():]
     head = re.split(r"\[\[|\[!\[|!\[|\[[^\]]*\]\(", rest, maxsplit=1)[0]
-    text = _plain_inline(head) if head.strip() and len(head.split()) <= 16 else ""
+    text = plain_text(head) if head.strip() and len(head.split()) <= 16 else ""
     if text and len(text.split()) <= 12:
         if m := _VENUE_YEAR_RE.search(text):
             out.venue = out.venue or m.group(1)

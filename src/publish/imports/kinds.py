@@ -131,15 +131,12 @@ def link_reason(href: str | None) -> str | None:
     if not host:
         return None
     lowered = href.lower().split("://", 1)[-1].removeprefix("www.")
+    where = "/" + lowered.partition("/")[2]  # the path, from its first slash
     for reason, hosts, path in _HOSTS:
         for h in hosts:
-            if "/" in h:
-                if lowered.startswith(h):
-                    return reason
-            elif host == h or host.endswith("." + h):
+            if ("/" in h and lowered.startswith(h)) or host == h or host.endswith("." + h):
                 return reason
-        if path and (re.search(path, lowered.partition("/")[2] and "/" +
-                               lowered.partition("/")[2]) or re.search(path, host)):
+        if path and (re.search(path, where) or re.search(path, host)):
             return reason
     return None
 

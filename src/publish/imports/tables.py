@@ -13,7 +13,7 @@ from markdown_it.tree import SyntaxTreeNode
 from .base import RawEntry, RawList, arxiv_id, doi_from, escape_block_start
 from .clean import clean_text, safe_url
 from .columns import ColumnMap
-from .inline import Link, Parsed, analyze, links_of
+from .inline import Parsed, analyze, links_of
 from .kinds import Evidence, is_paper_link, label_kind
 
 _YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d])")
@@ -250,5 +250,3 @@ def html_tables(html: str, first_line: int) -> list[Table]:
     parser.close()
     return [t for t in parser.tables if t.header and t.rows]
 
-
-__all__ = ["Link", "Row", "Table", "gfm_table", "html_tables", "read_table"]
