@@ -235,3 +235,25 @@ def test_csv_bad_date() -> None:
     (entry,) = csv.read("title,added\nx,2024-13-01\n", "x.csv").entries
     assert (entry.added, entry.warnings) == (
         None, ["added '2024-13-01' is not a date (YYYY-MM-DD): left empty"])
+
+
+def test_bibtex_tex_spacing_macros_and_every_place_an_arxiv_id_hides() -> None:
+    text = r"""@string{neurips = "Advances in Neural Information Processing Systems"}
+@article{a, title={X One}, author={F.~P. Cantelli and Kaiser, {\L}ukasz and Mart{\'\i}n Abadi},
+  journal={Rend.\ Accad.\ Lincei}, year=1933}
+@inproceedings{b, title={X Two}, booktitle=neurips # " 27", year={2014}}
+@article{c, title={X Three}, journal={Ar{X}iv:1607.06450}, year={2016}}
+@article{d, title={X Four}, journal={CoRR}, volume={abs/1412.6980}, year={2014}}
+@misc{e, title={X Five}, eprint={2305.14314}, archivePrefix={arXiv}, year={2023a}}
+@article{f, title={X Six}, doi={10.48550/ARXIV.1909.01326}, year={2019}}
+@article{g, title={X Seven}, note={ICLR 2019, arXiv:1803.03635}, year={2019}}
+\article{h, title={X Eight}, year={2020}}
+"""
+    a, b, c, d, e, f, g, h = bibtex.read(text, "refs.bib").entries
+    assert a.venue == "Rend. Accad. Lincei"
+    assert a.authors == ["F. P. Cantelli", "Łukasz Kaiser", "Martín Abadi"]
+    assert b.venue == "Advances in Neural Information Processing Systems 27"
+    assert [x.arxiv for x in (c, d, e, f, g)] == [
+        "1607.06450", "1412.6980", "2305.14314", "1909.01326", "1803.03635"]
+    assert (e.year, f.doi) == (2023, "10.48550/ARXIV.1909.01326")
+    assert (h.line, h.kind) == (10, "broken") and "did you mean '@article{'" in h.why
