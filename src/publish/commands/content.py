@@ -43,8 +43,8 @@ def init(folder: Path) -> None:
               type=click.Choice(["auto", "seed-text", "markdown", "bibtex", "csv", "ris",
                                  "csl-json"]),
               help="Shape of FILE; auto uses the extension (.md .bib .csv .ris .json) and "
-                   "otherwise sniffs the content (CSL-JSON, RIS, BibTeX, Markdown, CSV, the "
-                   "seed text shapes).")
+                   "otherwise sniffs the content (CSL-JSON, RIS, the seed text shapes, BibTeX, "
+                   "Markdown, CSV).")
 @click.option("--include", "include", type=click.Choice(["papers", "all"]),
               default="papers", show_default=True,
               help="papers: skip what is not a paper (repositories, tools, books, courses, "
