@@ -165,7 +165,9 @@ def test_import_report_is_unchanged(tmp_path: Path):
         (source,) = SEEDS.glob(f"{prefix}_*.txt")
         result = run(root, "import", str(source), "--list", lid, "--lang", lang, "--report",
                      "json", env=env)
-        outputs.append(f"exit {result.exit_code}\n" + _masked(result.stdout, root))
+        # The report names the source file: where the seeds are varies like the project.
+        outputs.append(f"exit {result.exit_code}\n" + _masked(result.stdout, root).replace(
+            str(SEEDS), "<SEEDS>"))
     check("import-report.json", "".join(outputs))
 
 

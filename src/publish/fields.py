@@ -51,6 +51,17 @@ def _url(value: str) -> str | None:
     return None if re.match(r"^https?://", value) else f"must be an http(s) URL: {value!r}"
 
 
+# The kinds of work `type` holds: what an import tells apart (a book and an article with one
+# title are two works) and what it skips unless asked (`publish import --include all`).
+WORK_TYPES = ("article", "book", "chapter", "thesis", "report", "software", "post", "video",
+              "dataset", "webpage", "other")
+
+
+def _work_type(value: str) -> str | None:
+    return None if value in WORK_TYPES else \
+        f"must be one of {', '.join(WORK_TYPES)}, not {value!r}"
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -79,6 +90,10 @@ FIELDS: tuple[Field, ...] = (
     Field("url", TEXT, FILL, "where a list links the paper", _url),
     Field("citations", INT, CONFLICT, "citation count, as a list gives it"),
     Field("area", TEXT, FILL, "research area (a chapter of the whole-collection booklet)"),
+    Field("type", TEXT, FILL, "what kind of work (article, book, thesis, report, software, "
+          "post, video, dataset) when the source says", _work_type),
+    Field("aliases", NAMES, FILL, "short names the paper goes by (QLoRA, GPT-3); names a "
+          "person confirmed with `publish merge` match it for sure, others only propose"),
     Field("lists", NAMES, UNION, "ids of the reading lists the paper is in"),
     Field("conflicts", CONFLICTS, KEEP, "values other lists gave, kept for a person"),
 )

@@ -159,10 +159,18 @@ class Transaction:
     def __init__(self, root: Path):
         self.root = root
         self.files: dict[Path, str] = {}
+        self.removed: set[Path] = set()
         self.expected: dict[Path, Expect] = {}
 
     def write(self, path: Path, text: str, expect: Expect = UNCHECKED) -> None:
         self.files[path] = text
+        self.removed.discard(path)
+        self.expected[path] = expect
+
+    def remove(self, path: Path, expect: Expect = UNCHECKED) -> None:
+        """Delete `path` in the same commit (a paper folded into another by `merge`)."""
+        self.files.pop(path, None)
+        self.removed.add(path)
         self.expected[path] = expect
 
     def conflicts(self, paths: Iterator[Path] | list[Path] | None = None) -> list[Problem]:
@@ -170,7 +178,7 @@ class Transaction:
         them."""
         return [Problem("changed on disk since this run read it (another program, or a "
                         "person's editor?); nothing was written: run again", path)
-                for path in (self.files if paths is None else paths)
+                for path in ([*self.files, *self.removed] if paths is None else paths)
                 if not matches(path, self.expected[path])]
 
     def changed(self) -> dict[Path, str]:
@@ -194,14 +202,16 @@ class Transaction:
         with project_lock(self.root, command):
             changed = self.changed()
             conflicts = self.conflicts(list(changed))
+            removed = sorted(p for p in self.removed if os.path.lexists(p))
+            conflicts += self.conflicts(removed)
             if conflicts:
                 raise PublishError.many(conflicts)
-            if not changed:
+            if not changed and not removed:
                 return []
             _remove_strays(self.root)
             data = {path: text.encode("utf-8") for path, text in changed.items()}
-            _preflight(self.root, data)
-            entries = _stage(data)
+            _preflight(self.root, data, removed)
+            entries = _stage(data, removed)
             journal = self.root / JOURNAL
             try:
                 # One flush of everything staged instead of an fsync per file (a thousand
@@ -225,20 +235,21 @@ class Transaction:
                 raise error_line(exc, target, "replace") from None
             journal.unlink()
             _drop_backups(entries)
-            return sorted(changed)
+            return sorted([*changed, *removed])
 
 
-# A journal entry: [staged file, final file, backup of the final file (a hard link to what
-# it was) or null when it is new]. Journals of earlier versions have no third item.
+# A journal entry: [staged file (null: the commit deletes the final file), final file, backup
+# of the final file (a hard link to what it was) or null when it is new]. Journals of earlier
+# versions have no third item.
 Entry = list
 
 
-def _preflight(root: Path, data: dict[Path, bytes]) -> None:
+def _preflight(root: Path, data: dict[Path, bytes], removed: list[Path]) -> None:
     """Refuse, before anything is written, what would fail half way: a folder that leads
     outside the project (a symlink), a file system without room for the files."""
     inside = root.resolve()
     devices: dict[Path, tuple[int, Path]] = {}  # folder -> (device, a folder that exists)
-    for parent in {path.parent for path in data}:
+    for parent in {path.parent for path in [*data, *removed]}:
         real = parent.resolve()
         if real != inside and inside not in real.parents:
             raise PublishError(f"refusing to write through a folder that leads outside the "
@@ -271,20 +282,21 @@ def _existing_folder(folder: Path) -> Path:
     return folder
 
 
-def _stage(data: dict[Path, bytes]) -> list[Entry]:
+def _stage(data: dict[Path, bytes], removed: list[Path]) -> list[Entry]:
     """Every file written beside its target, and a hard link kept to each file it replaces
-    (so a failed swap can be undone, and so a file that cannot be replaced — immutable,
-    on a read-only folder — is found before anything changes). On failure everything
-    staged is removed and the error names the file."""
+    or deletes (so a failed swap can be undone, and so a file that cannot be replaced —
+    immutable, on a read-only folder — is found before anything changes). On failure
+    everything staged is removed and the error names the file."""
     entries: list[Entry] = []
-    for path, blob in data.items():
-        tmp = path.with_name(path.name + TMP_SUFFIX)
-        entries.append([str(tmp), str(path), None])
+    for path, blob in [*data.items(), *((p, None) for p in removed)]:
+        tmp = None if blob is None else path.with_name(path.name + TMP_SUFFIX)
+        entries.append([None if tmp is None else str(tmp), str(path), None])
         try:
-            if not path.parent.is_dir():
-                path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as fh:
-                fh.write(blob)
+            if tmp is not None:
+                if not path.parent.is_dir():
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                with open(tmp, "wb") as fh:
+                    fh.write(blob)
         except OSError as exc:
             _discard(entries)
             raise error_line(exc, path) from None
@@ -308,7 +320,8 @@ def _stage(data: dict[Path, bytes]) -> list[Entry]:
 def _discard(entries: list[Entry]) -> None:
     """Remove what staging made; the targets are untouched."""
     for tmp, _final, *rest in entries:
-        _unlink(tmp)
+        if tmp is not None:
+            _unlink(tmp)
         if rest and rest[0]:
             _unlink(rest[0])
 
@@ -339,7 +352,10 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 def _apply(entries: list[Entry]) -> None:
     for tmp, final, *_ in entries:
-        if os.path.exists(tmp):
+        if tmp is None:  # a file the commit deletes
+            if os.path.lexists(final):
+                os.unlink(final)
+        elif os.path.exists(tmp):
             os.replace(tmp, final)
 
 
@@ -354,7 +370,11 @@ def _roll_back(entries: list[Entry]) -> bool:
             return False
         backup = rest[0]
         try:
-            if os.path.lexists(tmp):
+            if tmp is None:  # a deletion: done when the file is gone
+                if backup is not None and not os.path.lexists(final):
+                    os.replace(backup, final)
+                    continue
+            elif os.path.lexists(tmp):
                 os.unlink(tmp)
             elif backup is not None:
                 os.replace(backup, final)
@@ -400,9 +420,9 @@ def _try_lock(root: Path) -> Iterator[None]:
 
 def read_journal(root: Path, journal: Path) -> list[Entry] | str:
     """The journal's entries, or why it is not one `Transaction.commit` wrote: every
-    entry names a file inside the project, staged beside it under the staged name, with
-    its backup (if any) under the backup name. A journal is data: anything else is never
-    acted on."""
+    entry names a file inside the project, staged beside it under the staged name (or a
+    file of content/ to delete), with its backup (if any) under the backup name. A journal
+    is data: anything else is never acted on."""
     try:
         raw = journal.read_bytes()
     except OSError as exc:
@@ -417,7 +437,7 @@ def read_journal(root: Path, journal: Path) -> list[Entry] | str:
     own = {str(root / JOURNAL), str(root / LOCK)}
     for entry in entries:
         if not (isinstance(entry, list) and len(entry) in (2, 3)
-                and all(isinstance(x, str) for x in entry[:2])
+                and (entry[0] is None or isinstance(entry[0], str)) and isinstance(entry[1], str)
                 and (len(entry) == 2 or entry[2] is None or isinstance(entry[2], str))):
             return f"has an entry of the wrong shape: {str(entry)[:80]}"
         tmp, final = entry[0], entry[1]
@@ -426,9 +446,12 @@ def read_journal(root: Path, journal: Path) -> list[Entry] | str:
         real = Path(os.path.realpath(os.path.dirname(final)))
         if real != inside and inside not in real.parents:
             return f"names a file outside the project: {final[:80]!r}"
-        if os.path.normpath(final) != final or tmp != final + TMP_SUFFIX or (
+        if os.path.normpath(final) != final or tmp not in (None, final + TMP_SUFFIX) or (
                 len(entry) == 3 and entry[2] is not None and entry[2] != final + BACKUP_SUFFIX):
-            return f"names files that are not a staged file and its target: {tmp[:80]!r}"
+            return f"names files that are not a staged file and its target: {final[:80]!r}"
+        content = inside / "content"
+        if tmp is None and content not in real.parents and real != content:
+            return f"deletes a file outside content/: {final[:80]!r}"
     return entries
 
 
