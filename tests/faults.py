@@ -180,6 +180,35 @@ def run_campaign(scenario: Scenario, work: Path, points: int = 20, seed: int = 1
     return campaign
 
 
+def every_call(scenario: Scenario, work: Path, calls: tuple[str, ...]) -> list[Point]:
+    """Kill at each call of `calls`, one after another (not at random): for the few calls
+    a commit makes at its end (backups linked, then unlinked), where a random pick rarely
+    lands. Returns the points whose resumed tree differs."""
+    template = work / "template"
+    init = subprocess.run([*PUBLISH, "init", str(template)], env=ENV, capture_output=True)
+    assert init.returncode == 0, init.stderr
+    scenario.prepare(template)
+    failed = []
+    with scenario.context() as ctx:
+        clean = _copy(template, work / "clean")
+        assert _run(clean, scenario.args(clean, ctx)).returncode in scenario.ok
+        expected = tree_hashes(clean)
+        counts = _counts(_copy(template, work / "counted"), scenario.args(clean, ctx),
+                         work / "strace.txt")
+        for call in calls:
+            for n in range(1, counts.get(call, 0) + 1):
+                root = _copy(template, work / f"{call}-{n}")
+                args = scenario.args(root, ctx)
+                killed = _kill_by_call(root, args, call, n)
+                again = _run(root, args)
+                left = _leftovers(root / "content") + _leftovers_root(root)
+                if again.returncode not in scenario.ok or tree_hashes(root) != expected \
+                        or left:
+                    failed.append(Point(call, n, killed, 1, False, f"left: {left[:3]}"))
+                shutil.rmtree(root)
+    return failed
+
+
 def _leftovers_root(root: Path) -> list[str]:
     return [p.name for p in root.glob(".publish-journal.json*")]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import IMPORT_DATE, run, seed
-from faults import Scenario, run_campaign, server
+from faults import Scenario, every_call, run_campaign, server
 
 pytestmark = pytest.mark.slow
 POINTS = 20
@@ -50,3 +50,14 @@ def test_killed_at_random_points_and_resumed_the_tree_is_a_clean_runs(name: str,
     assert len(campaign.points) >= POINTS
     assert sum(p.killed for p in campaign.points) >= POINTS // 2, campaign.points
     assert not campaign.failures, campaign.failures
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is needed (apt strace)")
+def test_killed_at_every_link_and_unlink_of_an_import_and_resumed(tmp_path: Path):
+    """The end of a commit — backups linked, then the backups and the journal unlinked —
+    at each call in turn. (A kill between the journal's removal and the backups' once left
+    backups no journal named.)"""
+    if subprocess.run(["strace", "-qq", "-o", "/dev/null", "true"]).returncode != 0:
+        pytest.skip("strace cannot trace here (ptrace not allowed)")
+    assert every_call(SCENARIOS["import"], tmp_path, ("link", "linkat", "unlink",
+                                                      "unlinkat")) == []

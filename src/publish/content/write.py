@@ -233,8 +233,10 @@ class Transaction:
                                                 "nothing changed")
                     raise err from None
                 raise error_line(exc, target, "replace") from None
-            journal.unlink()
+            # backups go before the journal: a run killed in between is finished by the next
+            # one (which drops the rest), never leaves backups no journal names
             _drop_backups(entries)
+            journal.unlink()
             return sorted([*changed, *removed])
 
 
