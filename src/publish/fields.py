@@ -19,7 +19,8 @@ IDENTITY = "identity"  # the paper's identity (its title): never changed by an i
 FILL = "fill"  # filled when empty, else kept as it is
 CONFLICT = "conflict"  # filled when empty; a different value is kept as a conflict
 UNION = "union"  # a set: the import adds its own (lists)
-KEEP = "keep"  # the importer's own record (conflicts): not a value a source gives
+KEEP = "keep"  # a record kept for people (conflicts, aliases, where a count came from): not a
+# value a list gives; an import leaves it as it is
 
 ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
@@ -47,6 +48,21 @@ def _doi(value: str) -> str | None:
         f"is not a DOI (they start with '10.'): {value!r}"
 
 
+def _openalex(value: str) -> str | None:
+    return None if re.match(r"^W\d{1,12}$", value) else \
+        f"is not an OpenAlex work id like W2963403868: {value!r}"
+
+
+def _s2(value: str) -> str | None:
+    return None if re.match(r"^[0-9a-f]{40}$", value) else \
+        f"is not a Semantic Scholar paper id (40 hex digits): {value!r}"
+
+
+def _date(value: str) -> str | None:
+    return None if re.match(r"^\d{4}-\d{2}-\d{2}$", value) else \
+        f"is not a date like 2026-12-05: {value!r}"
+
+
 def _url(value: str) -> str | None:
     return None if re.match(r"^https?://", value) else f"must be an http(s) URL: {value!r}"
 
@@ -71,13 +87,19 @@ class Field:
 
 FIELDS: tuple[Field, ...] = (
     Field("title", TEXT, IDENTITY, "the paper's title as published"),
+    Field("aliases", NAMES, KEEP, "other titles of the paper (a list's, before `enrich` found "
+                                  "the published one); import matches them"),
     Field("authors", NAMES, FILL, "authors, in the paper's order", headers=("author",)),
     Field("year", INT, CONFLICT, "year of publication", _year, expects="four-digit year"),
     Field("venue", TEXT, CONFLICT, "journal, conference or publisher"),
     Field("arxiv", TEXT, CONFLICT, "arXiv id, without version", _arxiv),
     Field("doi", TEXT, CONFLICT, "DOI", _doi),
+    Field("openalex", TEXT, CONFLICT, "OpenAlex work id", _openalex),
+    Field("s2", TEXT, CONFLICT, "Semantic Scholar paper id", _s2),
     Field("url", TEXT, FILL, "where a list links the paper", _url),
-    Field("citations", INT, CONFLICT, "citation count, as a list gives it"),
+    Field("citations", INT, CONFLICT, "citation count, as a list or `enrich` gives it"),
+    Field("citations_source", TEXT, KEEP, "the service the count came from (absent: a list)"),
+    Field("citations_date", TEXT, KEEP, "the day the service gave the count", _date),
     Field("area", TEXT, FILL, "research area (a chapter of the whole-collection booklet)"),
     Field("lists", NAMES, UNION, "ids of the reading lists the paper is in"),
     Field("conflicts", CONFLICTS, KEEP, "values other lists gave, kept for a person"),

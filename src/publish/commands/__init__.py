@@ -9,6 +9,7 @@ VERBS = {
     "status": "status", "review": "status",
     "check": "check",
     "translate": "translate",
+    "enrich": "enrich",
     "pdf": "pdf", "doctor": "pdf",
     "html": "site", "digest": "site", "feed": "site",
 }

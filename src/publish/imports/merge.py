@@ -38,12 +38,14 @@ class MergeReport:
 
 
 class _Index:
-    """Finds the paper an entry is about: arXiv id, then DOI, then title key, then near
-    titles (reported only)."""
+    """Finds the paper an entry is about: arXiv id, then DOI, then an OpenAlex or Semantic
+    Scholar id, then title key (its title's, or an alias's: a list's title that `enrich`
+    replaced by the published one), then near titles (reported only)."""
 
     def __init__(self, collection: Collection):
         self.arxiv: dict[str, str] = {}
         self.doi: dict[str, str] = {}
+        self.other: dict[str, str] = {}  # "openalex:W…" / "s2:…" -> paper id
         self.key: dict[str, str] = {}
         for paper in collection.papers.values():
             self.add(paper)
@@ -54,13 +56,21 @@ class _Index:
             self.arxiv.setdefault(re.sub(r"v\d+$", "", m.arxiv), paper.id)
         if m.doi:
             self.doi.setdefault(m.doi.lower(), paper.id)
-        self.key.setdefault(title_key(m.title), paper.id)
+        for name in ("openalex", "s2"):
+            if getattr(m, name):
+                self.other.setdefault(f"{name}:{getattr(m, name)}", paper.id)
+        for title in (m.title, *m.aliases):
+            self.key.setdefault(title_key(title), paper.id)
 
     def find(self, raw: RawEntry, title: str) -> tuple[str | None, str]:
         if raw.arxiv and raw.arxiv in self.arxiv:
             return self.arxiv[raw.arxiv], "arXiv id"
         if raw.doi and raw.doi.lower() in self.doi:
             return self.doi[raw.doi.lower()], "DOI"
+        for name, how in (("openalex", "OpenAlex id"), ("s2", "Semantic Scholar id")):
+            found = self.other.get(f"{name}:{getattr(raw, name, None)}")
+            if found:
+                return found, how
         key = title_key(title)
         if key in self.key:
             return self.key[key], "title"
