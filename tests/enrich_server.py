@@ -29,6 +29,7 @@ the words (any case) gets the file. `mode` scripts failures first:
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
@@ -164,7 +165,7 @@ class StandIn:
     def gaps(self) -> list[float]:
         """Seconds between one request's arrival and the next one's."""
         times = [r.at for r in self.requests]
-        return [b - a for a, b in zip(times, times[1:], strict=False)]
+        return [b - a for a, b in itertools.pairwise(times)]
 
     # -- answers -------------------------------------------------------------------------
 

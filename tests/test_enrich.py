@@ -24,8 +24,10 @@ DATE = {"SOURCE_DATE_EPOCH": "1796169600"}  # 2026-12-02
 ROUTES = {
     "openalex": [("filter", "deep learning", "openalex/search_deep_learning.json"),
                  ("filter", "llama", "openalex/search_llama.json")],
-    "crossref": [("query.bibliographic", "deep residual", "crossref/search_bibliographic_resnet.json"),
-                 ("query.bibliographic", "deep learning", "crossref/search_bibliographic_deep_learning.json")],
+    "crossref": [("query.bibliographic", "deep residual",
+                  "crossref/search_bibliographic_resnet.json"),
+                 ("query.bibliographic", "deep learning",
+                  "crossref/search_bibliographic_deep_learning.json")],
     "semanticscholar": [("query", "qlora", "semanticscholar/search_match_qlora.json"),
                         ("query", "llama", "semanticscholar/search_llama.json"),
                         ("query", "deep learning", "semanticscholar/search_deep_learning.json")],
@@ -140,10 +142,10 @@ def test_a_paper_found_by_its_arxiv_id_gets_its_metadata_and_abstract(proj: Path
 
 def test_a_second_run_sends_nothing_and_changes_nothing(proj: Path):
     with services(proj, "openalex", "crossref", "semanticscholar") as s:
-        code, first, out = enrich(proj)
+        _, first, _ = enrich(proj)
         assert first["requests"] > 0
         before, count = tree_hashes(proj), sent(s)
-        code, second, out = enrich(proj)
+        _code, second, out = enrich(proj)
         assert sent(s) == count and second["requests"] == 0, out
         assert second["from_cache"] == second["lookups"] > 0
         assert tree_hashes(proj) == before
@@ -152,7 +154,7 @@ def test_a_second_run_sends_nothing_and_changes_nothing(proj: Path):
 
 def test_a_title_is_found_and_then_its_ids_are_asked_of_the_others(proj: Path):
     with services(proj, "openalex", "crossref", "semanticscholar") as s:
-        code, data, out = enrich(proj, "--paper",
+        _code, data, out = enrich(proj, "--paper",
                                  "deep-residual-learning-for-image-recognition")
     p = paper(data, "deep-residual-learning-for-image-recognition")
     assert p["status"] == "found" and p["how"] == "the same title (Crossref)", out
@@ -215,7 +217,7 @@ def test_a_different_paper_with_the_same_title_is_not_taken(project: Path):
           "---\ntitle: Deep Learning\nauthors:\n  - Ian Goodfellow\nyear: 2016\n---\n")
     write(project / "content/en/no-clue.md", "---\ntitle: Deep Learning\n---\n")
     with services(project, "openalex"):
-        code, data, out = enrich(project)
+        _code, data, _out = enrich(project)
     assert "doi: 10.1038/nature14539\n" in front(project, "deep-learning")
     assert "openalex: W2160815625\n" in front(project, "the-book")
     assert "doi:" not in front(project, "the-book")
@@ -230,7 +232,7 @@ def test_a_persons_fields_are_never_changed(project: Path):
             "venue: Our own venue\narxiv: '1706.03762'\n---\n\nMy own summary.\n")
     write(project / "content/en/attention.md", text)
     with services(project, "arxiv", "semanticscholar"):
-        code, data, out = enrich(project)
+        _, data, _ = enrich(project)
     p = paper(data, "attention")
     assert {(c["field"], c["old"], c["new"]) for c in p["conflicts"]} == {
         ("year", "2016", "2017"),
@@ -244,7 +246,7 @@ def test_a_persons_fields_are_never_changed(project: Path):
     assert p["abstract"] is None
     # a re-run records nothing twice
     with services(project, "arxiv", "semanticscholar"):
-        code, again, out = enrich(project)
+        _code, again, _out = enrich(project)
     assert paper(again, "attention")["conflicts"] == []
 
 
@@ -273,7 +275,7 @@ def test_a_title_replaced_by_the_published_one_still_matches_a_reimport(proj: Pa
 def test_dry_run_writes_nothing_in_content(proj: Path):
     before = tree_hashes(proj)
     with services(proj, "openalex", "crossref", "semanticscholar"):
-        code, data, out = enrich(proj, "--dry-run")
+        _code, data, _out = enrich(proj, "--dry-run")
     assert data["dry_run"] and tree_hashes(proj) == before
     assert str(proj / "content/en/deep-residual-learning-for-image-recognition.md") in \
         data["written"]
@@ -315,7 +317,7 @@ def test_a_500_fails_the_lookup_writes_nothing_and_is_asked_again_next_run(proj:
 def test_a_server_that_never_answers_is_given_up_on(proj: Path):
     started = time.monotonic()
     with services(proj, "openalex", mode="hang"):
-        code, data, out = enrich(proj, "--paper", "attention-is-all-you-need", "--timeout",
+        _code, data, _out = enrich(proj, "--paper", "attention-is-all-you-need", "--timeout",
                                  "0.3", "--retries", "0")
     assert time.monotonic() - started < 5
     assert "no answer within 0.3 s" in paper(data, "attention-is-all-you-need")["failed"][
@@ -381,7 +383,7 @@ def test_arxiv_gets_ids_in_one_batch_and_one_request_every_three_seconds(project
     write(project / "content/en/qlora.md", "---\ntitle: 'QLoRA: Efficient Finetuning of "
                                            "Quantized LLMs'\n---\n")
     with services(project, "arxiv") as s:
-        code, data, out = enrich(project)
+        _code, data, _out = enrich(project)
     ids = [r.params.get("id_list") for r in s["arxiv"].requests]
     assert ids == ["1706.03762,2305.14314,1512.03385,0000.0000", ""], ids
     assert min(s["arxiv"].gaps()) >= 3.0
@@ -411,7 +413,7 @@ def test_an_interrupted_run_resumes_without_asking_again(proj: Path):
         asked = {(r.path, json.dumps(r.params, sort_keys=True), r.body) for v in s.values()
                  for r in v.requests}
         answered_before = sent(s)
-        code, data, out = enrich(proj)
+        _code, data, _out = enrich(proj)
         again = [(r.path, json.dumps(r.params, sort_keys=True), r.body) for v in s.values()
                  for r in v.requests[answered_before:]]
     # only what had not been answered was asked (a request in flight when killed, at most)
@@ -434,7 +436,7 @@ def test_update_citations_refreshes_only_counts_enrich_wrote(project: Path):
         db.commit()
         db.close()
         count = sent(s)
-        code, data, out = enrich(project, "--update", "citations")
+        _code, _data, out = enrich(project, "--update", "citations")
         assert sent(s) == count + 2, out
     assert "citations: 61874\n" in front(project, "attention")
     assert "citations: 12\n" in front(project, "resnet")  # a list's count stays
@@ -462,7 +464,7 @@ def test_a_hostile_answer_is_kept_as_plain_text(project: Path):
           "arxiv: '1706.03762'\n---\n")
     with services(project, "openalex") as s:
         s["openalex"].handler = _hostile
-        code, data, out = enrich(project)
+        _code, _data, _out = enrich(project)
     text = read(project, "attention")
     fm, body, _ = split_front_matter(text)
     assert "authors:\n  - '[red]Eve[/red][2J'\n" in fm or "[red]Eve[/red]" in fm

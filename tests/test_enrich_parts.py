@@ -4,6 +4,7 @@ server made safe, the arXiv gate, the cache, and import matching aliases and the
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -18,8 +19,8 @@ from publish.enrich.match import Target, judge_id, judge_titles, surname
 from publish.enrich.pace import Gate, Pace, RateBroken
 from publish.enrich.record import Answer, Lookup, Record, title_lookup
 from publish.enrich.service import BadIds, Malformed, Throttled
-from publish.fields import read_field
 from publish.fields import BY_NAME as FIELDS
+from publish.fields import read_field
 
 ID = [Lookup("arxiv", "arxiv:1706.03762")]
 
@@ -341,7 +342,7 @@ def test_the_gate_spaces_requests_across_threads_and_processes(tmp_path: Path):
     for t in threads:
         t.join()
     ends.sort()
-    assert all(b[0] - a[1] >= 0.2 for a, b in zip(ends, ends[1:], strict=False))
+    assert all(b[0] - a[1] >= 0.2 for a, b in itertools.pairwise(ends))
 
 
 def test_the_gate_refuses_to_send_too_soon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -95,8 +95,13 @@ def enrich(ctx: click.Context, list_id: str | None, paper_ids: tuple[str, ...],
                             timeout=timeout, retries=retries, url=url, confirm=confirm,
                             reject=reject, wait=wait)
     config = project_config(ctx)
-    with progress_bar(enabled=fmt == "table") as on_progress:
-        result = run_enrich(config, request, on_progress)
+    try:
+        with progress_bar(enabled=fmt == "table") as on_progress:
+            result = run_enrich(config, request, on_progress)
+    except KeyboardInterrupt:
+        click.echo("publish: interrupted; nothing was written. The answers so far are kept in "
+                   "build/enrich-cache.sqlite: run again to go on from there.", err=True)
+        sys.exit(130)
     print_result(result, fmt)
     if not result.ok:
         sys.exit(1)

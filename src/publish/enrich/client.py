@@ -180,17 +180,26 @@ class Client:
                 params.append(("api_key", self.key))
         turn = self.gate.turn() if self.gate is not None else self.pace.turn()
         with turn:
+            if self.stop.is_set():  # stopped while waiting for its turn
+                raise Failure("not asked: the run stopped")
             with self._count:
                 self.sent += 1
             timeout = self.options.timeout
             with self._session().request(
                     request.method, self.base + request.path, params=params, headers=headers,
                     json=request.json_body, timeout=(min(timeout, 10.0), timeout),
-                    stream=True, allow_redirects=True) as response:
+                    stream=True, allow_redirects=self._may_redirect) as response:
                 body = _read(response, timeout)
         if self.service.rate_headers:
             self._follow_limits(response.headers)
         return response.status_code, response.headers, body
+
+    @property
+    def _may_redirect(self) -> bool:
+        """OpenAlex redirects a merged work to its new id; but a key sent in a header would
+        follow a redirect to any host (requests strips only Authorization), so a service
+        with a key in a header gets no redirect followed."""
+        return not (self.key and self.service.key_header)
 
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)

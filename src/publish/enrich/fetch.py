@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -108,15 +108,14 @@ class Fetcher:
                     running[pools[source].submit(self.clients[source].ask, unit)] = \
                         (source, unit)
             unreachable: Unreachable | None = None
-            pending = set(running)
-            while pending:
-                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                for future in done:
-                    source, unit = running[future]
-                    problem = self._settle(future, source, unit, out)
-                    if isinstance(problem, Unreachable) and unreachable is None:
-                        unreachable = problem
-                        self.stop.set()
+            # (as_completed waits on all the requests at once; a wait() per answer would walk
+            # every pending one each time: quadratic at a thousand)
+            for future in as_completed(running):
+                source, unit = running[future]
+                problem = self._settle(future, source, unit, out)
+                if isinstance(problem, Unreachable) and unreachable is None:
+                    unreachable = problem
+                    self.stop.set()  # the others end at once, unsent
                 self._report()
             if unreachable is not None:
                 raise Offline(f"{unreachable} — offline, or a wrong URL? Nothing was written; "

@@ -204,6 +204,8 @@ def _merge(config: Config, collection: Collection, resolutions: list[Resolution]
     changed files in `tx` (None: a dry run, which only lists them)."""
     today = today_from_env().isoformat()
     paths: list[Path] = []
+    for pid in [p for p in entries if p not in collection.papers]:
+        del entries[pid]  # a paper deleted since: nobody needs to decide about it
     for r in resolutions:
         paper = collection.papers[r.subject.id]
         row = PaperResult(paper.id, paper.meta.title, r.status, r.how,
