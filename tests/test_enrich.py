@@ -198,6 +198,15 @@ def test_two_candidates_wait_for_a_person_who_confirms_one(proj: Path):
     assert "llama:" not in (proj / "content" / "enrich-unsure.yaml").read_text("utf-8")
 
 
+def test_a_run_with_other_services_keeps_the_candidates_it_did_not_ask_about(proj: Path):
+    with services(proj, "openalex", "crossref"):
+        assert enrich(proj, "--paper", "llama", "--source", "openalex")[0] == 1
+        _code, data, out = enrich(proj, "--paper", "llama", "--source", "crossref")
+    assert paper(data, "llama")["status"] == "no match", out
+    waiting = (proj / "content" / "enrich-unsure.yaml").read_text("utf-8")
+    assert "ref: arxiv:2302.13971" in waiting and "ref: arxiv:2307.09288" in waiting
+
+
 def test_rejected_candidates_are_not_proposed_again(proj: Path):
     with services(proj, "openalex"):
         assert enrich(proj, "--paper", "llama")[0] == 1
@@ -248,6 +257,30 @@ def test_a_persons_fields_are_never_changed(project: Path):
     with services(project, "arxiv", "semanticscholar"):
         _code, again, _out = enrich(project)
     assert paper(again, "attention")["conflicts"] == []
+
+
+def test_a_title_spelt_differently_stays_as_it_is(project: Path):
+    write(project / "content/en/attention.md", "---\ntitle: attention is all you need\n"
+          "arxiv: '1706.03762'\n---\n")
+    with services(project, "arxiv"):
+        code, _data, out = enrich(project)
+    assert code == 0, out
+    fm = front(project, "attention")
+    assert fm.startswith("title: attention is all you need\nauthors:") and "aliases" not in fm
+
+
+def test_a_paper_with_only_chinese_text_gets_an_english_file_for_its_abstract(project: Path):
+    write(project / "content/zh/attention.md", "---\ntitle: Attention Is All You Need\n"
+          "arxiv: '1706.03762'\n---\n\n这篇论文提出了 Transformer。\n")
+    with services(project, "arxiv"):
+        code, _data, out = enrich(project)
+    assert code == 0, out
+    en = read(project, "attention")
+    assert en.startswith("---\nmeta_in: zh\n---\n\n<!-- abstract source=arxiv id=1706.03762")
+    assert "authors:\n  - Ashish Vaswani" in read(project, "attention", "zh")
+    status = json.loads(run(project, "status", "--format", "json").stdout)
+    (row,) = status["papers"]
+    assert row["states"] == {"en": "missing", "zh": "missing"}  # each the other's to translate
 
 
 def test_after_enrich_an_import_linking_to_arxiv_matches_by_id(proj: Path):
@@ -377,7 +410,7 @@ def test_contact_and_keys_go_where_each_service_wants_them(proj: Path):
 @pytest.mark.slow
 def test_arxiv_gets_ids_in_one_batch_and_one_request_every_three_seconds(project: Path):
     for pid, arxiv in (("a", "1706.03762"), ("b", "2305.14314"), ("c", "1512.03385"),
-                       ("d", "0000.0000")):
+                       ("d", "0000.0000"), ("e", "1234.12345")):
         write(project / f"content/en/{pid}.md", f"---\ntitle: Paper {pid}\narxiv: '{arxiv}'\n"
                                                 "---\n")
     write(project / "content/en/qlora.md", "---\ntitle: 'QLoRA: Efficient Finetuning of "
@@ -385,10 +418,13 @@ def test_arxiv_gets_ids_in_one_batch_and_one_request_every_three_seconds(project
     with services(project, "arxiv") as s:
         _code, data, _out = enrich(project)
     ids = [r.params.get("id_list") for r in s["arxiv"].requests]
-    assert ids == ["1706.03762,2305.14314,1512.03385,0000.0000", ""], ids
+    # arXiv refuses a whole batch for one malformed id (HTTP 400 and an error entry naming
+    # it): that one is no match, the others are asked again
+    assert ids == ["1706.03762,2305.14314,1512.03385,0000.0000,1234.12345",
+                   "1706.03762,2305.14314,1512.03385,0000.0000", ""], ids
     assert min(s["arxiv"].gaps()) >= 3.0
     assert paper(data, "qlora")["status"] == "found"
-    assert paper(data, "d")["status"] == "no match"
+    assert paper(data, "d")["status"] == paper(data, "e")["status"] == "no match"
     # "Paper a" is not the title arXiv has for 1706.03762: a person looks
     assert paper(data, "a")["status"] == "unsure"
 

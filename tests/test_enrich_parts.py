@@ -225,8 +225,8 @@ def test_an_id_that_names_another_title_is_asked_about():
 
 def test_surnames():
     assert [surname(n) for n in ("Geoffrey E. Hinton", "J. E. Hu", "LeCun, Yann",
-                                 "Aur'elien Rodriguez", "Łukasz Kaiser")] == \
-        ["hinton", "hu", "lecun", "rodriguez", "kaiser"]
+                                 "Aur'elien Rodriguez", "Łukasz Kaiser", "Vaswani et al.")] == \
+        ["hinton", "hu", "lecun", "rodriguez", "kaiser", "vaswani"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ common (a list's wrong id): then it is a candidate too. Never a guess.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -50,6 +51,7 @@ class Verdict:
 def surname(name: str) -> str:
     """A name's family name, folded: the last word (`Geoffrey E. Hinton`, `J. E. Hu`), or
     the part before a comma (`LeCun, Yann`)."""
+    name = re.sub(r"\s*\bet\s+al\.?$", "", name.strip(), flags=re.IGNORECASE)  # "Vaswani et al."
     name = name.split(",")[0] if "," in name else name
     words = name.replace(".", " ").split()
     folded = unicodedata.normalize("NFKD", words[-1] if words else "")
