@@ -347,6 +347,14 @@ def test_a_500_fails_the_lookup_writes_nothing_and_is_asked_again_next_run(proj:
     assert len(s["openalex"].requests) == 1 and code == 0, out
 
 
+def test_a_service_that_keeps_failing_is_not_asked_again_in_the_run(proj: Path):
+    with services(proj, "openalex", mode="500") as s:
+        code, data, out = enrich(proj, "--retries", "0", "--jobs", "1")
+    assert code == 1 and len(s["openalex"].requests) == 3, out
+    reasons = [p["failed"]["OpenAlex"] for p in data["results"]]
+    assert sum("not asked again this run" in r for r in reasons) == 1, reasons
+
+
 def test_a_server_that_never_answers_is_given_up_on(proj: Path):
     started = time.monotonic()
     with services(proj, "openalex", mode="hang"):

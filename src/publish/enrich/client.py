@@ -24,6 +24,9 @@ from .service import BadIds, Malformed, Parsed, Request, Service, Throttled, by_
 from .text import clean
 
 MAX_BODY = 20 * 1024 * 1024  # bytes an answer may have
+# Lookups failing one after another (each after its retries) before a service is not asked
+# again in the run: a spent daily allowance answers 429 to everything, for hours.
+GIVE_UP_AFTER = 3
 NOTE_BAD_ID = "the service says this id is malformed"
 
 
@@ -90,6 +93,8 @@ class Client:
         self.stop = stop or threading.Event()
         self.key = options.env.get(service.key_env) if service.key_env else None
         self.sent = 0  # requests sent, retries included
+        self.given_up: str | None = None  # why the service is not asked again this run
+        self._failed_in_row = 0
         self._count = threading.Lock()
         self._local = threading.local()
         concurrency = service.concurrency or options.jobs
@@ -102,6 +107,23 @@ class Client:
     def ask(self, lookups: list[Lookup]) -> Parsed:
         """What the service says to `lookups` (all of one kind; several only for a service
         that takes batches). Raises Failure."""
+        if self.given_up:  # requests queued before the service refused, or kept failing
+            raise Failure(self.given_up, fatal=True)
+        try:
+            found = self._asked(lookups)
+        except Failure as exc:
+            with self._count:
+                self._failed_in_row += 1
+                if exc.fatal or self._failed_in_row >= GIVE_UP_AFTER:
+                    self.given_up = self.given_up or (
+                        str(exc) if exc.fatal else f"{exc} ({GIVE_UP_AFTER} lookups in a "
+                        "row): not asked again this run")
+            raise
+        with self._count:
+            self._failed_in_row = 0
+        return found
+
+    def _asked(self, lookups: list[Lookup]) -> Parsed:
         try:
             return self._ask(lookups)
         except BadIds as exc:  # those ids are no match; the others are asked again
@@ -111,7 +133,7 @@ class Client:
                 raise Failure(f"{self.host} refused ids it did not name: {exc}") from None
             found = by_key(bad, {})
             if rest:
-                found.update(self.ask(rest))
+                found.update(self._asked(rest))
             return found
 
     def _ask(self, lookups: list[Lookup]) -> Parsed:
