@@ -69,8 +69,10 @@ def enrich(ctx: click.Context, list_id: str | None, paper_ids: tuple[str, ...],
     the year and first author agreeing); works only similar are recorded in
     content/enrich-unsure.yaml for a person (--confirm, --reject), never guessed. Empty
     fields are filled (ids, authors, year, venue, citation count); a value already there
-    is never written over: a service that disagrees is recorded as a conflict. A paper
-    with no English text gets its abstract, marked with where it came from. Answers are
+    is never written over: a service that disagrees is recorded as a conflict. A title
+    that is another title than the published one (a short name, a first version's) gives
+    way to it and is kept as an alias, which import matches. A paper with no English text
+    gets its abstract, marked with where it came from. Answers are
     cached in build/enrich-cache.sqlite: a re-run sends no request, an interrupted one
     resumes.
 
