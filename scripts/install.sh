@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 APT_PACKAGES=(python3-venv fonts-noto-cjk fonts-noto-core fonts-dejavu-core libharfbuzz-subset0
-              libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium)
+              libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium gettext libxml2-utils)
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi

@@ -193,8 +193,11 @@ def test_two_candidates_wait_for_a_person_who_confirms_one(proj: Path):
         assert sent(s) == count  # both candidates' answers were kept
     fm = front(proj, "llama")
     assert fm.startswith("title: 'LLaMA: Open and Efficient Foundation Language Models'\n"
-                         "aliases:\n  - LLaMA\nauthors:\n  - Hugo Touvron\n")
-    assert "arxiv: '2302.13971'\n" in fm
+                         "authors:\n  - Hugo Touvron\n")
+    assert "arxiv: '2302.13971'\n" in fm and "aliases:\n  - LLaMA\n" in fm
+    # the list's title, a decision now: an import that meets it again finds the paper
+    decisions = (proj / "content" / "imports" / "decisions.yaml").read_text("utf-8")
+    assert "  - paper: llama\n    was: llama\n    title: LLaMA\n" in decisions
     assert "llama:" not in (proj / "content" / "enrich-unsure.yaml").read_text("utf-8")
 
 
@@ -302,7 +305,8 @@ def test_a_title_replaced_by_the_published_one_still_matches_a_reimport(proj: Pa
     result = run(proj, "import", str(proj / "list.md"), "--list", "rg", "--lang", "en",
                  "--report", "json", env=DATE)
     report = json.loads(result.stdout)
-    assert report["created"] == [] and {"id": "llama", "by": "title"} in report["matched"]
+    assert report["created"] == []
+    assert {"id": "llama", "by": "a name confirmed with publish merge"} in report["matched"]
 
 
 def test_dry_run_writes_nothing_in_content(proj: Path):

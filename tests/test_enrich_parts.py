@@ -308,17 +308,24 @@ def test_the_new_fields_are_checked():
     assert read_field(FIELDS["aliases"], ["QLoRA", " "]) == (["QLoRA"], None)
 
 
-def test_import_matches_aliases_and_the_new_ids():
+def test_import_matches_the_new_ids_and_a_title_enrich_replaced():
+    from publish.content.decisions import Decisions, Merged
     from publish.imports.base import RawEntry
-    from publish.imports.merge import _Index
+    from publish.imports.identity import Index
     from publish.model import Collection, Meta, Paper
 
     meta = Meta(title="LLaMA: Open and Efficient Foundation Language Models",
-                aliases=["LLaMA"], openalex="W4322718191")
-    index = _Index(Collection(papers={"llama": Paper("llama", meta, "en")}))
-    assert index.find(RawEntry(line=1, title="Llama"), "Llama") == ("llama", "title")
-    assert index.find(RawEntry(line=1, title="x", openalex="W4322718191"), "x") == \
+                aliases=["LLaMA"], openalex="W4322718191", s2="a" * 40)
+    collection = Collection(papers={"llama": Paper("llama", meta, "en")})
+    index = Index(collection, Decisions(merged=[Merged("llama", "llama", "LLaMA")]))
+    assert index.find(RawEntry(line=1, title="Llama"), "Llama")[:2] == \
+        ("llama", "a name confirmed with publish merge")
+    assert index.find(RawEntry(line=1, title="x", openalex="W4322718191"), "x")[:2] == \
         ("llama", "OpenAlex id")
+    assert index.find(RawEntry(line=1, title="x", s2="a" * 40), "x")[:2] == \
+        ("llama", "Semantic Scholar id")
+    # an alias alone (a name a list gave) only proposes, as import decides
+    assert Index(collection).find(RawEntry(line=1, title="LLaMA"), "LLaMA")[0] is None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -132,7 +132,8 @@ _TRIVIAL = re.compile(r"^[\s()\[\]{}:,.]*$|^(else|try|finally|return|pass|break|
 def _lines(path: Path) -> list[tuple[int, str, str]]:
     """(line number, the line as written, its shape) of each line that counts: no blank
     lines, comments, imports, docstrings, lone punctuation, lines of data (literals only) or
-    data-class fields (a run of `name: type` is a declaration, not logic written twice)."""
+    data-class fields and module constants (a run of `name: type` or of `NAME = re.compile(…)`
+    is a declaration, not logic written twice)."""
     source = path.read_text("utf-8")
     shapes: dict[int, list[str]] = defaultdict(list)
     skipped: set[int] = set()  # docstrings, imports, data-class fields
@@ -147,6 +148,13 @@ def _lines(path: Path) -> list[tuple[int, str, str]]:
         if isinstance(node, ast.ClassDef):
             for item in node.body:
                 if isinstance(item, ast.AnnAssign):
+                    skipped.update(range(item.lineno, item.end_lineno + 1))
+        if isinstance(node, ast.Module):  # constants: `_WORD_RE = re.compile(…)` and the like
+            for item in node.body:
+                if isinstance(item, ast.Assign | ast.AnnAssign) and all(
+                        isinstance(t, ast.Name) and t.id.lstrip("_").isupper()
+                        for t in (item.targets if isinstance(item, ast.Assign)
+                                  else [item.target])):
                     skipped.update(range(item.lineno, item.end_lineno + 1))
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,

@@ -156,10 +156,18 @@ class Transaction:
     def __init__(self, root: Path):
         self.root = root
         self.files: dict[Path, str] = {}
+        self.removed: set[Path] = set()
         self.expected: dict[Path, Expect] = {}
 
     def write(self, path: Path, text: str, expect: Expect = UNCHECKED) -> None:
         self.files[path] = text
+        self.removed.discard(path)
+        self.expected[path] = expect
+
+    def remove(self, path: Path, expect: Expect = UNCHECKED) -> None:
+        """Delete `path` in the same commit (a paper folded into another by `merge`)."""
+        self.files.pop(path, None)
+        self.removed.add(path)
         self.expected[path] = expect
 
     def conflicts(self, paths: Iterator[Path] | list[Path] | None = None) -> list[Problem]:
@@ -167,7 +175,7 @@ class Transaction:
         them."""
         return [Problem("changed on disk since this run read it (another program, or a "
                         "person's editor?); nothing was written: run again", path)
-                for path in (self.files if paths is None else paths)
+                for path in ([*self.files, *self.removed] if paths is None else paths)
                 if not matches(path, self.expected[path])]
 
     def changed(self) -> dict[Path, str]:
@@ -188,9 +196,11 @@ class Transaction:
         with project_lock(self.root, command):
             changed = self.changed()
             conflicts = self.conflicts(list(changed))
+            removed = sorted(p for p in self.removed if os.path.lexists(p))
+            conflicts += self.conflicts(removed)
             if conflicts:
                 raise PublishError.many(conflicts)
-            if not changed:
+            if not changed and not removed:
                 return []
             _remove_strays(self.root)
             pairs = []
@@ -200,6 +210,7 @@ class Transaction:
                 with open(tmp, "wb") as fh:
                     fh.write(text.encode("utf-8"))
                 pairs.append((str(tmp), str(path)))
+            pairs += [(None, str(path)) for path in removed]  # None: delete the target
             # One flush of everything staged instead of an fsync per file (a thousand fsyncs
             # were half of an import): the journal is written only once all of it is safe.
             os.sync()
@@ -207,7 +218,7 @@ class Transaction:
             _atomic_write(journal, json.dumps(pairs, ensure_ascii=False).encode("utf-8"))
             _apply(pairs)
             journal.unlink()
-            return sorted(changed)
+            return sorted([*changed, *removed])
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -219,9 +230,12 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _apply(pairs: list[tuple[str, str]]) -> None:
+def _apply(pairs: list[tuple[str | None, str]]) -> None:
     for tmp, final in pairs:
-        if os.path.exists(tmp):
+        if tmp is None:
+            if os.path.lexists(final):
+                os.unlink(final)
+        elif os.path.exists(tmp):
             os.replace(tmp, final)
 
 
@@ -260,7 +274,7 @@ def _roll_forward(journal: Path) -> bool:
         return False
     except (OSError, ValueError):
         pairs = []
-    _apply([(str(a), str(b)) for a, b in pairs])
+    _apply([(None if a is None else str(a), str(b)) for a, b in pairs])
     journal.unlink(missing_ok=True)
     return True
 

@@ -21,12 +21,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from ..config import Config
+from ..content.decisions import Merged, decisions_path, read_decisions, render_decisions
 from ..content.files import paper_to_files
 from ..content.load import Snapshot, load_collection
 from ..content.write import ABSENT, DEFAULT_WAIT, Transaction, project_lock
 from ..errors import PublishError
 from ..fields import Conflict
 from ..imports import today_from_env
+from ..imports.normalise import title_key
 from ..model import Collection, Paper
 from ..translate.drafts import select_papers
 from . import unsure
@@ -226,6 +228,7 @@ def _merge(config: Config, collection: Collection, resolutions: list[Resolution]
             paths.append(target)
             if tx is not None and seen is not None:
                 tx.write(target, files[lang], seen.expect(target))
+    _record_titles(config, collection, result, today, paths, tx)
     path = unsure.path_of(config.content_dir)
     _, raw = unsure.read(path)
     new = unsure.render(entries) if entries or raw is not None else None
@@ -236,6 +239,26 @@ def _merge(config: Config, collection: Collection, resolutions: list[Resolution]
             tx.write(path, new, raw if raw is not None else ABSENT)
     if tx is None:
         result.written = sorted(set(paths))
+
+
+def _record_titles(config: Config, collection: Collection, result: Result, today: str,
+                   paths: list[Path], tx: Transaction | None) -> None:
+    """A title that gave way to the published one is recorded as a decision (the paper
+    `merged` with itself under its old title): an import that meets the old title again
+    finds the paper for sure, as after `publish merge`."""
+    replaced = [(p.id, c.old) for p in result.papers for c in p.changes
+                if c.field == "title" and c.old]
+    if not replaced:
+        return
+    path = decisions_path(config.content_dir)
+    decisions, raw = read_decisions(path)
+    known = {(m.paper, title_key(m.title)) for m in decisions.merged}
+    for pid, old in replaced:
+        if (pid, title_key(old)) not in known and pid in collection.papers:
+            decisions.merged.append(Merged(pid, pid, old, date=today))
+    paths.append(path)
+    if tx is not None:
+        tx.write(path, render_decisions(decisions), raw if raw is not None else ABSENT)
 
 
 def _confirm(paper: Paper, r: Resolution, row: PaperResult) -> None:

@@ -53,7 +53,7 @@ def reviewer(root: Path) -> str | None:
     return found or os.environ.get("USER") or os.environ.get("USERNAME") or None
 
 
-def _check_name(by: str) -> str:
+def check_name(by: str) -> str:
     by = " ".join(by.split())
     if not by:
         raise PublishError("--by: the reviewer's name is empty")
@@ -105,7 +105,7 @@ def _review(config: Config, paper_id: str, lang: str, d: Derived | None, lines: 
     text = paper.texts.get(lang)
     if text is None:
         raise PublishError(f"no text in {lang} to review: {path} does not exist")
-    name = _check_name(by if by is not None else reviewer(config.root) or "")
+    name = check_name(by if by is not None else reviewer(config.root) or "")
     at = (today or _today()).isoformat()
     status = paper_status(paper, lang, config.languages)
     result = Reviewed(path, name, at)

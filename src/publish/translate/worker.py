@@ -27,11 +27,10 @@ from ..model import TITLE
 from . import backends
 from .drafts import Item
 from .memory import Memory
-from .protect import PlaceholderError, Protected, protect, restore
+from .protect import UNSENT_KINDS, PlaceholderError, Protected, protect, restore
 from .split import join_pieces, split_text
 from .transport import ANSWER, FATAL, RETRY, TRANSPORT, Failure, bounded_call, classify
 
-UNSENT_KINDS = ("code", "html")  # copied into the draft as they are
 BACKOFF_BASE = 1.0  # seconds before the first retry; doubles each time
 BACKOFF_CAP = 60.0
 RETRY_AFTER_CAP = 300.0  # a server asking for longer is treated as down for this run
