@@ -28,6 +28,7 @@ from ..content.write import ABSENT, DEFAULT_WAIT, Transaction, project_lock
 from ..errors import PublishError
 from ..fields import Conflict
 from ..imports import today_from_env
+from ..imports.guard import check_staged
 from ..imports.normalise import title_key
 from ..model import Collection, Paper
 from ..translate.drafts import select_papers
@@ -163,6 +164,7 @@ def _write(config: Config, clients: dict[str, Client], cache: Cache, services: d
     resolutions = resolve(subjects, services, replay.ask)
     tx = Transaction(config.root)
     _merge(config, collection, resolutions, entries, request, groups, result, tx, seen)
+    check_staged(config, tx, collection)  # what enrich writes, load accepts: else nothing
     result.written = tx.commit("enrich")
 
 
