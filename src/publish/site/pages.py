@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MAX_AUTHORS = 12
+SEARCH_AUTHORS = 3  # authors named on the search page, the rest counted
 # Badges and block marks, in the page's language.
 BADGES = {
     "machine": N_("machine translation"),
@@ -82,6 +83,11 @@ def paper_path(lang: str, pid: str) -> str:
 
 def list_path(lang: str, list_id: str) -> str:
     return f"{lang}/lists/{list_id}.html"
+
+
+def issue_path(lang: str, number: int) -> str:
+    """A newsletter issue's page: the feeds' entries link it."""
+    return f"{lang}/issues/{number}.html"
 
 
 def paper_link(paper: Paper) -> tuple[str | None, str | None]:
@@ -140,6 +146,9 @@ class Item:
     state: str
     badge: str | None
     rank: int | None = None
+    number: int | None = None  # its number in the list's reading order (or its rank)
+    byline: str | None = None  # on the search page: who wrote it (the first few)
+    more_authors: str | None = None  # "and 5 others", in the page's language
 
 
 class Pages:
@@ -153,7 +162,8 @@ class Pages:
                  site_langs: tuple[str, ...], blocks: Blocks | None = None,
                  texts: Texts | None = None,
                  states: dict[str, dict[str, str]] | None = None,
-                 shared: dict[tuple[str, str], Any] | None = None):
+                 shared: dict[tuple[str, str], Any] | None = None,
+                 orders: dict[str, list[str]] | None = None, feeds: bool = False):
         self.collection = collection
         self.lang = lang
         self.languages = languages
@@ -166,6 +176,10 @@ class Pages:
         # a paper's titles appear on its page and in every list it is in
         self._titles: dict[str, tuple[Label, Label | None]] = {}
         self._globals: dict[str, Any] | None = None
+        # each list's papers in reading order (the list page's order): numbers, previous/next
+        self.orders = orders or {}
+        self._places: dict[str, dict[str, int]] = {}
+        self.feeds = feeds  # the site has feeds (it knows its address): pages link them
 
     def ui(self, message: str) -> str:
         return self.t.gettext(self.lang, message)
@@ -189,6 +203,7 @@ class Pages:
 
         return {"ui": lambda m: escape(t.gettext(lang, m)), "label": label,
                 "lang_tag": html_lang, "html_lang": html_lang(lang), "lang": lang,
+                "feeds": self.feeds, "search_page": False,
                 "number": lambda n: t.format_number(n, lang),
                 "plural": lambda s, p, n: t.ngettext(lang, s, p, n) % {
                     "num": t.format_number(n, lang)}}
@@ -208,19 +223,36 @@ class Pages:
             found = self._titles[paper.id] = titles(paper, self.lang, self.t.hant)
         return found
 
-    def item(self, pid: str, rank: int | None = None, prefix: str = "../") -> Item:
+    def item(self, pid: str, rank: int | None = None, prefix: str = "../",
+             number: int | None = None) -> Item:
         paper = self.collection.papers[pid]
         title, original = self.titles(paper)
         state = self.state(paper)
         return Item(pid, f"{prefix}papers/{pid}.html", title, original, paper.meta.year,
-                    state, self.badge(state), rank)
+                    state, self.badge(state), rank, number)
+
+    def place(self, list_id: str, pid: str) -> int | None:
+        """The paper's number (from 1) in the list's reading order."""
+        places = self._places.get(list_id)
+        if places is None:
+            places = self._places[list_id] = {
+                p: n for n, p in enumerate(self.orders.get(list_id, ()), 1)}
+        return places.get(pid)
+
+    def _neighbour(self, list_id: str, number: int) -> View | None:
+        order = self.orders.get(list_id, [])
+        if not 1 <= number <= len(order):
+            return None
+        title, _ = self.titles(self.collection.papers[order[number - 1]])
+        return View(href=f"{order[number - 1]}.html", title=title)
 
     # ---- pages ----------------------------------------------------------------------
 
-    def switcher(self, path_of: Any) -> list[dict[str, Any]]:
-        """Links to the same page in every site language; `path_of(lang)` is the path."""
+    def switcher(self, path_of: Any, up: str = "../../") -> list[dict[str, Any]]:
+        """Links to the same page in every site language; `path_of(lang)` is the path,
+        `up` the way from this page to the site's root."""
         return [View(lang=code, tag=html_lang(code), name=LANGUAGES[code].native,
-                     href="../../" + path_of(code), current=code == self.lang)
+                     href=up + path_of(code), current=code == self.lang)
                 for code in self.site_langs]
 
     def paper_context(self, paper: Paper) -> dict[str, Any]:
@@ -251,11 +283,18 @@ class Pages:
             if rl is None:
                 continue
             entry = self._entries(list_id).get(paper.id)
+            number = self.place(list_id, paper.id)
+            total = len(self.orders.get(list_id, ()))
             memberships.append(View(
                 href=f"../lists/{list_id}.html", title=self.list_title(rl),
                 rank=entry.rank if entry else None,
                 section=entry.section if entry else None,
-                section_lang=html_lang(rl.lang)))
+                section_lang=html_lang(rl.lang),
+                place=(self.t.gettext(lang, "%(number)s of %(total)s") % {
+                    "number": self.t.format_number(number, lang),
+                    "total": self.t.format_number(total, lang)}) if number else None,
+                previous=self._neighbour(list_id, number - 1) if number else None,
+                next=self._neighbour(list_id, number + 1) if number else None))
         return {
             "paper": paper, "title": title, "original_title": original,
             "authors": ", ".join(authors),
@@ -306,22 +345,34 @@ class Pages:
             return Label(self.t.hant(text) if self.lang == "zh-Hant" else text, self.lang)
         return Label(rl.title.get(rl.lang) or next(iter(rl.title.values()), rl.id), rl.lang)
 
-    def book_context(self, book: Book, page_path: str, summary: Summary) -> dict[str, Any]:
+    def book_context(self, book: Book, page_path: str, summary: Summary,
+                     numbered: bool = False) -> dict[str, Any]:
+        """`numbered`: a reading list, whose papers are numbered in reading order (by rank
+        in a ranked list), as the paper pages count them."""
         chapters = []
+        ranked = any(s.ranks for c in book.chapters for s in c.sections)
+        count = 0
         for chapter in book.chapters:
-            sections = [View(title=s.title,
-                             papers=[self.item(pid, s.ranks.get(pid)) for pid in s.papers])
-                        for s in chapter.sections]
+            sections = []
+            for s in chapter.sections:
+                papers = []
+                for pid in s.papers:
+                    count += 1
+                    number = (s.ranks.get(pid) if ranked else count) if numbered else None
+                    papers.append(self.item(pid, s.ranks.get(pid), number=number))
+                sections.append(View(title=s.title, papers=papers))
             chapters.append(View(anchor=chapter.anchor, title=chapter.title,
                                  kicker=chapter.kicker, sections=sections))
         return {"book": book, "chapters": chapters, "summary": self.summary(summary),
+                "numbered": numbered,
                 "switcher": self.switcher(lambda c: page_path.replace(
                     "{lang}", c)), "root": "../../", "page_title": book.title.text}
 
     def list_context(self, rl: ReadingList, summary: Summary) -> dict[str, Any]:
         index = sorted(self.collection.lists).index(rl.id) + 1
         book = list_book(self.collection, rl, self.lang, index)
-        return self.book_context(book, "{lang}/lists/" + rl.id + ".html", summary)
+        return self.book_context(book, "{lang}/lists/" + rl.id + ".html", summary,
+                                 numbered=True)
 
     def all_context(self, site_title: str, summary: Summary) -> dict[str, Any]:
         book = collection_book(self.collection, self.lang, Label(site_title, self.lang))
@@ -329,22 +380,52 @@ class Pages:
         context["page_title"] = self.ui("All papers")
         return context
 
+    def search_context(self, site_title: str, order: list[str], key: str) -> dict[str, Any]:
+        """The search page: every paper, in `order` (the index's numbering), and what the
+        script says as it filters them."""
+        lang, t = self.lang, self.t
+        items = []
+        for pid in order:
+            item = self.item(pid, prefix="")
+            authors = self.collection.papers[pid].meta.authors
+            if authors:
+                item.byline = ", ".join(authors[:SEARCH_AUTHORS])
+                more = len(authors) - SEARCH_AUTHORS
+                if more > 0:
+                    item.more_authors = t.ngettext(lang, "and %(num)s other",
+                                                   "and %(num)s others", more) % {
+                        "num": t.format_number(more, lang)}
+            items.append(item)
+
+        # the script fills in the number: the singular and plural forms, unformatted
+        one = t.ngettext(lang, "%(num)s paper matches", "%(num)s papers match", 1)
+        many = t.ngettext(lang, "%(num)s paper matches", "%(num)s papers match", 2)
+        return {"items": items, "key": key, "search_page": True,
+                "status": View(
+                    one=one, many=many,
+                    none=t.gettext(lang, "No paper matches “%(query)s”."),
+                    all=t.ngettext(lang, "%(num)s paper", "%(num)s papers", len(items)) % {
+                        "num": t.format_number(len(items), lang)},
+                    stale=t.gettext(lang, "The search index is missing or out of date: "
+                                          "every paper is listed.")),
+                "switcher": self.switcher(lambda c: f"{c}/search.html", "../"), "root": "../",
+                "page_title": t.gettext(lang, "Search"), "site_title": site_title}
+
     def summary(self, s: Summary) -> dict[str, Any]:
         done = s.states[ORIGINAL] + s.states[CURRENT]
         return View(papers=s.papers, coverage=s.coverage, done=done, states=s.states,
                     coverage_text=f"{self.t.format_number(round(s.coverage), self.lang)}%")
 
     def index_context(self, site_title: str, summaries: dict[str, Summary],
-                      total: Summary) -> dict[str, Any]:
+                      total: Summary, issues: list[View] | None = None) -> dict[str, Any]:
         lists = []
         for list_id, rl in sorted(self.collection.lists.items()):
             lists.append(View(id=list_id, href=f"lists/{list_id}.html",
                               title=self.list_title(rl),
                               description=_description(rl, self.lang, self.t.hant),
                               summary=self.summary(summaries[list_id])))
-        return {"lists": lists, "total": self.summary(total),
-                "switcher": [View(s, href="../" + s["href"][len("../../"):])
-                             for s in self.switcher(lambda c: f"{c}/index.html")],
+        return {"lists": lists, "total": self.summary(total), "issues": issues or [],
+                "switcher": self.switcher(lambda c: f"{c}/index.html", "../"),
                 "root": "../", "page_title": site_title, "site_title": site_title}
 
 
