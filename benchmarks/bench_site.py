@@ -119,7 +119,7 @@ def main() -> None:
         del args[i : i + 2]
     project = Path(args[0]).resolve() if args else REPO
     if not shutil.which("hugo"):
-        sys.exit("hugo not found: sudo apt-get install hugo")
+        sys.exit("hugo not found: scripts/install.sh --bench (or sudo apt-get install hugo)")
     rounds: list[dict[str, tuple[float, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -364,11 +364,13 @@ class _Site:
             return self._sitemap()
         if job.kind == "root":
             langs = [View(href=f"{c}/index.html", tag=html_lang(c),
-                          name=LANGUAGES[c].native, title=self.title(c))
+                          name=LANGUAGES[c].native, title=self.title(c),
+                          feed=f"{c}/feed.atom",
+                          feed_label=self.texts.gettext(c, "Newsletter feed (Atom)"))
                      for c in self.site_langs]
             return env.get_template("site/root.html").render(
                 langs=langs, title=self.title(self.site_langs[0]),
-                html_lang=html_lang(self.site_langs[0])).encode()
+                html_lang=html_lang(self.site_langs[0]), feeds=bool(self.base_url)).encode()
         pages = self.pages(job.lang)
         code = source_of(job.lang)
         if job.kind == "paper":
@@ -470,7 +472,8 @@ class _Site:
         def page(path_of: Callable[[str], str]) -> dict[str, str]:
             return {tags[lang]: path_of(lang) for lang in self.site_langs}
 
-        pages = [{"x-default": "index.html"}, page(lambda c: f"{c}/index.html"),
+        pages = [{"x-default": "index.html"},
+                 {**page(lambda c: f"{c}/index.html"), "x-default": "index.html"},
                  page(lambda c: f"{c}/search.html"), page(lambda c: list_path(c, "all"))]
         col = self.collection
         pages += [page(lambda c, lid=lid: list_path(c, lid)) for lid in sorted(col.lists)]

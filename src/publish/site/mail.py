@@ -34,7 +34,7 @@ from ..status import title_unit
 from .issues import Selection, now
 from .pages import environment, issue_path, list_path, paper_link, paper_path, titles
 from .settings import WebSettings
-from .wrap import wrap
+from .wrap import join_cjk_lines, wrap
 
 SUMMARY_CHARS = {"en": 260, "zh": 110, "zh-Hant": 110}
 MAX_AUTHORS = 3
@@ -74,15 +74,11 @@ def _no_math(_tex: str, _display: bool) -> str | None:
 _PLAIN = MarkdownRenderer(_no_math)
 
 
-_CJK_BREAK = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\s+"
-                        r"(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])")
-
-
 def plain(markdown: str, lang: str) -> str:
     """A block as one line of text. A line break between two Chinese characters is no
     space in Chinese (a reader would see "。 本" as a stray gap), so it is dropped."""
     text = htmllib.unescape(_TAG.sub("", _PLAIN.render(markdown, lang)))
-    return re.sub(r"\s+", " ", _CJK_BREAK.sub("", text)).strip()
+    return re.sub(r"\s+", " ", join_cjk_lines(text)).strip()
 
 
 def cut(text: str, limit: int) -> str:
@@ -304,13 +300,14 @@ class Mail:
         domain = self.settings.base_url.split("//")[-1].split("/")[0].split(":")[0]
         msg["Message-ID"] = make_msgid(f"issue-{self.selection.record.number}", domain=domain)
         msg["List-Id"] = self.list_id()
-        msg["Content-Language"] = ", ".join(html_lang(code) for code in self.langs)
         if self.settings.list_unsubscribe:
             msg["List-Unsubscribe"] = self.settings.list_unsubscribe
             if "<https://" in self.settings.list_unsubscribe:
                 msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         msg.set_content(self.text(), charset="utf-8")
         msg.add_alternative(self.html(), subtype="html", charset="utf-8")
+        # after the parts: set_content and add_alternative drop or move Content-* headers
+        msg["Content-Language"] = ", ".join(html_lang(code) for code in self.langs)
         return msg.as_bytes()
 
 

@@ -22,6 +22,7 @@ from ..render.markdown import cjk_latin_space
 from ..render.text import Shown, paper_state, shown_blocks
 from ..status import CURRENT, MISSING, ORIGINAL, PaperStatus, Summary, paper_status
 from .cache import Blocks, Texts
+from .wrap import join_cjk_lines
 
 if TYPE_CHECKING:
     import jinja2
@@ -334,9 +335,10 @@ class Pages:
 
     def _block(self, shown: Shown) -> BlockView:
         marks = [(kind, self.ui(BADGES[kind])) for kind in shown.marks if kind in BADGES]
-        html = Markup("") if shown.text is None else Markup(
-            self.blocks.html(shown.text, shown.lang))
-        return BlockView(html, html_lang(shown.lang), shown.kind, shown.state, marks)
+        html = "" if shown.text is None else self.blocks.html(shown.text, shown.lang)
+        if LANGUAGES[shown.lang].cjk:
+            html = join_cjk_lines(html)
+        return BlockView(Markup(html), html_lang(shown.lang), shown.kind, shown.state, marks)
 
     def list_title(self, rl: ReadingList) -> Label:
         code = source_of(self.lang)
@@ -363,8 +365,9 @@ class Pages:
                 sections.append(View(title=s.title, papers=papers))
             chapters.append(View(anchor=chapter.anchor, title=chapter.title,
                                  kicker=chapter.kicker, sections=sections))
+        description = book.description and _joined(book.description)
         return {"book": book, "chapters": chapters, "summary": self.summary(summary),
-                "numbered": numbered,
+                "numbered": numbered, "description": description,
                 "switcher": self.switcher(lambda c: page_path.replace(
                     "{lang}", c)), "root": "../../", "page_title": book.title.text}
 
@@ -434,8 +437,14 @@ def _description(rl: ReadingList, lang: str, to_hant: Callable[[str], str] = han
     code = source_of(lang)
     if rl.description.get(code):
         text = rl.description[code]
-        return Label(to_hant(text) if lang == "zh-Hant" else text, lang)
+        return _joined(Label(to_hant(text) if lang == "zh-Hant" else text, lang))
     if rl.description:
         src = rl.description.get(rl.lang) or next(iter(rl.description.values()))
-        return Label(src, rl.lang)
+        return _joined(Label(src, rl.lang))
     return None
+
+
+def _joined(label: Label) -> Label:
+    """A description's lines joined as its language joins them (no space in Chinese)."""
+    return Label(join_cjk_lines(label.text), label.lang) if LANGUAGES[label.lang].cjk \
+        else label

@@ -9,7 +9,7 @@ here and in search.js, so a query finds what the index holds:
 - text is folded (NFKD, no combining marks, lower case: "Hyvärinen" is "hyvarinen",
   full-width "ＧＰＴ" is "gpt");
 - a Latin word is a run of letters and digits; one-letter words and a few dozen function
-  words are left out, and a plural `-s`/`-ies` is folded ("networks" finds "network");
+  words are left out, and a plural (`-s`, `-sses`, `-ies`) is folded ("networks" finds "network");
 - Chinese (any run of Han characters, or kana) has no spaces, so it is cut into
   characters and pairs of characters (bigrams): a query of two or more characters must
   match each of its bigrams, a query of one character that character.
@@ -63,6 +63,8 @@ def _stem(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word[-2].isdigit():
         if word.endswith("ies") and len(word) > 4:
             return word[:-3] + "y"
+        if word.endswith("sses"):
+            return word[:-2]
         if word.endswith(("ss", "us", "is")):
             return word
         return word[:-1]

@@ -25,22 +25,24 @@ def _escape(text: str) -> str:
 
 def sitemap_xml(base_url: str, pages: Iterable[dict[str, str]]) -> bytes:
     """`pages`: one mapping per page, hreflang tag -> path relative to the site's root, in
-    the order of the site's languages (the first is `x-default`); a page for no language
-    in particular (the root, which picks one) is `{"x-default": path}`."""
+    the order of the site's languages. `x-default` is the first language's page unless the
+    mapping names it (the language index pages: the root, which picks a language); a page
+    for no language in particular (that root) is `{"x-default": path}` alone."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
     count = 0
     for versions in pages:
-        if list(versions) == ["x-default"]:  # the page that picks a language
+        langs = {tag: path for tag, path in versions.items() if tag != "x-default"}
+        if not langs:
             count += 1
             out.append(f"<url><loc>{_escape(base_url + versions['x-default'])}</loc></url>")
             continue
+        default = versions.get("x-default") or next(iter(langs.values()))
         links = [f'<xhtml:link rel="alternate" hreflang={quoteattr(tag)} '
-                 f'href={quoteattr(base_url + path)}/>' for tag, path in versions.items()]
-        default = base_url + next(iter(versions.values()))
+                 f'href={quoteattr(base_url + path)}/>' for tag, path in langs.items()]
         links.append(f'<xhtml:link rel="alternate" hreflang="x-default" '
-                     f'href={quoteattr(default)}/>')
-        for path in versions.values():
+                     f'href={quoteattr(base_url + default)}/>')
+        for path in langs.values():
             count += 1
             if count > MAX_URLS:
                 raise ValueError(f"more than {MAX_URLS} pages: a sitemap index is needed")

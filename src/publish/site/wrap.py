@@ -21,6 +21,16 @@ NO_START = frozenset("。．，、；：？！）］｝〕〉》」』】〗〙�
 # Not at the end of a line: opening brackets and quotes
 NO_END = frozenset("（［｛〔〈《「『【〖〘〚“‘([{")
 _SPACE_RE = re.compile(r"[ \t\n\r\f\v\u3000]+")
+# A line break between two CJK characters or punctuation marks: a space in a browser and in
+# a joined line, where Chinese has none ("。 本")
+_CJK_CHARS = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_BREAK_RE = re.compile(f"(?<=[{_CJK_CHARS}])[ \t]*\n[ \t]*(?=[{_CJK_CHARS}])")
+
+
+def join_cjk_lines(text: str) -> str:
+    """Line breaks between CJK characters removed (those between Latin words are kept):
+    CSS has no rule a browser applies for this, so the text must not have them."""
+    return _CJK_BREAK_RE.sub("", text) if "\n" in text else text
 
 
 def char_width(ch: str) -> int:

@@ -24,6 +24,7 @@
     var last2 = word.charAt(word.length - 2);
     if (word.length > 3 && word.slice(-1) === "s" && !(last2 >= "0" && last2 <= "9")) {
       if (word.slice(-3) === "ies" && word.length > 4) return word.slice(0, -3) + "y";
+      if (word.slice(-4) === "sses") return word.slice(0, -2);
       if (/(ss|us|is)$/.test(word)) return word;
       return word.slice(0, -1);
     }
