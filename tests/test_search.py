@@ -69,13 +69,28 @@ def _paper(root: Path, pid: str, title: str, year: int, body: str, extra: str = 
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def small_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small project, not built: tests copy it."""
     from click.testing import CliRunner
 
     from publish.cli import cli
 
-    root = tmp_path_factory.mktemp("search") / "proj"
+    root = tmp_path_factory.mktemp("search-source") / "proj"
     assert CliRunner().invoke(cli, ["init", str(root)]).exit_code == 0
+    _fill(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def small(small_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("search") / "proj"
+    shutil.copytree(small_source, root)
+    result = run(root, "html")
+    assert result.exit_code == 0, result.output
+    return root / "build" / "html"
+
+
+def _fill(root: Path) -> None:
     (root / "content" / "lists").mkdir(parents=True, exist_ok=True)
     (root / "content" / "lists" / "small.yaml").write_text(LIST, "utf-8")
     _paper(root, "transformers-paper", "Transformers for Everything", 2017, FIRST,
@@ -87,9 +102,6 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"---\nmeta_in: en\nlocal_title: 变换器无所不能\n---\n\n"
         f"{format_marker('en', block_hash(FIRST), 'human', 'mei', '2026-11-24')}\n"
         f"{ZH_FIRST}\n", "utf-8")
-    result = run(root, "html")
-    assert result.exit_code == 0, result.output
-    return root / "build" / "html"
 
 
 def _ids(site: Path, lang: str) -> list[str]:
@@ -249,3 +261,58 @@ def test_without_javascript_the_search_page_lists_every_paper(seeded_site: Path,
         assert "Ctrl+F" in page.inner_text("main")
         assert page.inner_text("#search-status") == "1,024 篇论文"
         chromium.close()
+
+
+def test_a_rebuild_patches_the_index_to_the_bytes_of_a_fresh_one(
+        small_source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from publish.config import load_config
+    from publish.content.load import load_collection
+    from publish.site import search
+    from publish.site.build import build_site
+
+    root = tmp_path / "proj"
+    shutil.copytree(small_source, root)
+    config = load_config(root)
+    build_site(config, load_collection(config))
+    patched = []
+    original = search._patch
+    monkeypatch.setattr(search, "_patch", lambda *a: patched.append(1) or original(*a))
+    _paper(root, "learning-machines", "Learning Machines", 2020,
+           "A study of how machines learn from zebras. A second sentence.")
+    result = build_site(config, load_collection(config))
+    assert {f"{lang}/search-index.js" for lang in ("en", "zh", "zh-Hant")} <= set(
+        result.written_paths)
+    # en from the last run's en, zh and zh-Hant from theirs: no index started over
+    assert len(patched) == 3
+    fresh = build_site(config, load_collection(config), out=tmp_path / "fresh", use_cache=False)
+    assert fresh.rendered == fresh.pages
+    for lang in ("en", "zh", "zh-Hant"):
+        rel = Path(lang, "search-index.js")
+        assert (root / "build" / "html" / rel).read_bytes() == (tmp_path / "fresh" / rel
+                                                               ).read_bytes(), lang
+    assert set(_found(root / "build" / "html", "en", "zebra")) == {"title-only",
+                                                                 "learning-machines"}
+
+
+def test_the_index_cuts_words_as_a_query_does_on_every_file_of_content() -> None:
+    """`terms` works on whole sets for speed; the browser (and `query_terms`) go word by
+    word. On every real text they must agree, or a query would miss what the index holds."""
+    from conftest import REPO
+
+    from publish.site import search
+
+    def word_by_word(text: str) -> set[str]:
+        out: set[str] = set()
+        for word in search.WORD_RE.findall(search.fold(text)):
+            if word[0] >= "\u3040":
+                out.update(word)
+                out.update(word[i : i + 2] for i in range(len(word) - 1))
+            elif (len(word) > 1 or word.isdigit()) and word not in search.STOPWORDS:
+                out.add(search._stem(word))  # the rule of query_terms and search.js
+        return out
+
+    files = sorted((REPO / "content").glob("*/*.md"))
+    assert len(files) > 1000
+    for path in files:
+        text = path.read_text("utf-8")
+        assert terms(text) == word_by_word(text), path

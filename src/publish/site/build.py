@@ -43,9 +43,10 @@ from ..render.i18n import html_lang
 from ..status import Summary, paper_status
 from . import output
 from .cache import CACHE_NAME, Blocks, SiteCache, Texts, fingerprint
+from .indexes import SearchIndexes
 from .output import Job
 from .pages import Pages, View, issue_path, list_path, paper_path
-from .search import DocTerms, doc_terms, encode_index, order_key
+from .search import order_key
 
 if TYPE_CHECKING:
     import jinja2
@@ -140,12 +141,12 @@ class _Site:
         self.search_order = sorted(collection.papers, key=lambda pid: (
             -(collection.papers[pid].meta.year or 0),
             collection.papers[pid].meta.title.casefold(), pid))
-        self._terms: dict[str, str] | None = None
-        self._terms_added: dict[str, str] = {}
-        self._block_terms: dict[str, frozenset[str]] = {}
+        self.indexes = SearchIndexes(cache, site_langs, self.search_order, self.digests,
+                                     self.pages)
         self._feeds: dict[str, dict[str, bytes]] = {}
         self._env: jinja2.Environment | None = None
         self._pages: dict[str, Pages] = {}
+        self._chromes: dict[tuple[str, str, bool], View] = {}
         self._shared: dict[tuple[str, str], Any] = {}
         self.summaries: dict[str, dict[str, Summary]] = {}
         self.totals: dict[str, Summary] = {}
@@ -318,8 +319,8 @@ class _Site:
 
     def take_added(self) -> dict[str, dict[str, str]]:
         added = {"block": self.blocks.added, "text": Texts.stored(self.texts.added),
-                 "terms": self._terms_added}
-        self.blocks.added, self.texts.added, self._terms_added = {}, {}, {}
+                 **self.indexes.take_added()}
+        self.blocks.added, self.texts.added = {}, {}
         return added
 
     def prepare(self, todo: list[Job]) -> None:
@@ -329,10 +330,11 @@ class _Site:
         names = {"css": "site/site.css", "root": "site/root.html", "paper": "site/paper.html",
                  "list": "site/list.html", "all": "site/list.html", "index": "site/index.html",
                  "search": "site/search.html", "issue": "site/issue.html"}
+        self.env().get_template("site/chrome.html")
         for kind in kinds & names.keys():
             self.env().get_template(names[kind])
         if "terms" in kinds:
-            self._known_terms()  # read from the database here, never in a worker
+            self.indexes.preload()  # from the database here, never in a worker
         # catalogs compiled, locale data and OpenCC loaded once, not in every worker
         from ..render import i18n
 
@@ -355,9 +357,7 @@ class _Site:
             assert env.loader is not None
             return env.loader.get_source(env, "site/search.js")[0].encode()
         if job.kind == "terms":
-            return encode_index(self.search_order,
-                                [self._doc_terms(pid, job.lang) for pid in self.search_order],
-                                html_lang(job.lang))
+            return self.indexes.build(job.lang)
         if job.kind == "feed":
             return self._feed(job.lang)[job.arg]
         if job.kind == "sitemap":
@@ -398,35 +398,24 @@ class _Site:
         context.update(pages.globals())
         if job.kind == "search":
             context["search_page"] = True
+        context["chrome"] = self._chrome(pages, context)
         return env.get_template(template).render(**context).encode()
 
-    # ---- search, issues, feeds, sitemap ------------------------------------------------
+    def _chrome(self, pages: Pages, context: dict[str, Any]) -> View:
+        """What is the same on every page of a language at one depth (site/chrome.html),
+        rendered once: a tenth of a page's template work otherwise."""
+        key = (pages.lang, context["root"], context["search_page"])
+        found = self._chromes.get(key)
+        if found is None:
+            from markupsafe import escape
 
-    def _known_terms(self) -> dict[str, str]:
-        if self._terms is None:
-            self._terms = self.cache.load("terms") if self.cache else {}
-        return self._terms
-
-    def _doc_terms(self, pid: str, lang: str) -> DocTerms:
-        """What the index of `lang` holds of a paper: from the cache when the paper is
-        unchanged (its digest), else from what its page shows."""
-        key = _key(lang, self.digests[pid])
-        known = self._known_terms().get(key)
-        found = DocTerms.decode(known) if known is not None else None
-        if found is not None:
-            return found
-        from ..render.text import shown_blocks
-
-        paper = self.collection.papers[pid]
-        title, original = self.pages(lang).titles(paper)
-        meta = paper.meta
-        shown = shown_blocks(paper, lang, self.languages, "source") or []
-        found = doc_terms([title.text, original.text if original else ""],
-                          [*meta.authors, str(meta.year or ""), meta.venue or "",
-                           meta.arxiv or ""],
-                          [s.text for s in shown if s.text], self._block_terms)
-        self._terms_added[key] = found.encode()
+            module = self.env().get_template("site/chrome.html").make_module(context)
+            found = self._chromes[key] = View(
+                head=module.head(), top=module.top(), foot=module.foot(),
+                language=escape(pages.ui("Language")))
         return found
+
+    # ---- search, issues, feeds, sitemap ------------------------------------------------
 
     def _issue_links(self, lang: str) -> list[View]:
         from ..render.i18n import format_day
@@ -521,6 +510,16 @@ def build_site(config: Config, collection: Collection, lang: str = "all",
             output.write(mpath, json.dumps({"out": str(out), "pages": old}).encode())
         for rel in {str(Path(j.path).parent) for j in todo}:
             (out / rel).mkdir(parents=True, exist_ok=True)
+        def previous(rel: str, digest: str) -> bytes | None:
+            if rel not in existing or old.get(rel, ["", ""])[1] != digest:
+                return None
+            try:
+                data = (out / rel).read_bytes()
+            except OSError:
+                return None
+            return data if hashlib.sha1(data).hexdigest() == digest else None
+
+        site.indexes.previous = previous
         output.SHARED = output.Run(site, out, old, existing)
         try:
             done = output.render_all(site, todo, jobs, progress)

@@ -176,6 +176,8 @@ class Pages:
         self.shared: dict[tuple[str, str], Any] = shared if shared is not None else {}
         # a paper's titles appear on its page and in every list it is in
         self._titles: dict[str, tuple[Label, Label | None]] = {}
+        self._shown: dict[str, list[Shown]] = {}
+        self._neighbours: dict[str, View] = {}
         self._globals: dict[str, Any] | None = None
         # each list's papers in reading order (the list page's order): numbers, previous/next
         self.orders = orders or {}
@@ -202,7 +204,10 @@ class Pages:
             return Markup(f'<span lang="{escape(html_lang(item.lang))}">'
                           f'{escape(item.text)}</span>')
 
-        return {"ui": lambda m: escape(t.gettext(lang, m)), "label": label,
+        # the words of previous/next links, looked up once (a template call costs more)
+        previous, following = t.gettext(lang, "Previous"), t.gettext(lang, "Next")
+        steps = View(previous=escape(f"← {previous}"), next=escape(f"{following} →"))
+        return {"ui": lambda m: escape(t.gettext(lang, m)), "label": label, "steps": steps,
                 "lang_tag": html_lang, "html_lang": html_lang(lang), "lang": lang,
                 "feeds": self.feeds, "search_page": False,
                 "number": lambda n: t.format_number(n, lang),
@@ -241,11 +246,19 @@ class Pages:
         return places.get(pid)
 
     def _neighbour(self, list_id: str, number: int) -> View | None:
+        """The paper at `number` in a list, as a previous/next link shows it."""
         order = self.orders.get(list_id, [])
         if not 1 <= number <= len(order):
             return None
-        title, _ = self.titles(self.collection.papers[order[number - 1]])
-        return View(href=f"{order[number - 1]}.html", title=title)
+        pid = order[number - 1]
+        found = self._neighbours.get(pid)
+        if found is None:
+            title, _ = self.titles(self.collection.papers[pid])
+            found = self._neighbours[pid] = View(
+                href=f"{pid}.html", title=title,
+                label=Markup(f'<span lang="{escape(html_lang(title.lang))}">'
+                             f'{escape(title.text)}</span>'))
+        return found
 
     # ---- pages ----------------------------------------------------------------------
 
@@ -256,9 +269,17 @@ class Pages:
                      href=up + path_of(code), current=code == self.lang)
                 for code in self.site_langs]
 
+    def shown(self, paper: Paper) -> list[Shown]:
+        """The blocks the paper's page shows (its search terms are taken from them too)."""
+        found = self._shown.get(paper.id)
+        if found is None:
+            found = self._shown[paper.id] = shown_blocks(paper, self.lang, self.languages,
+                                                         "source") or []
+        return found
+
     def paper_context(self, paper: Paper) -> dict[str, Any]:
         lang = self.lang
-        shown = shown_blocks(paper, lang, self.languages, "source") or []
+        shown = self.shown(paper)
         blocks = [self._block(s) for s in shown]
         previous: list[tuple[str, str]] | None = None
         for block in blocks:

@@ -32,7 +32,9 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from bisect import insort
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -48,6 +50,8 @@ STOPWORDS = frozenset((
 # Han ideographs (with extensions A and compatibility), kana: written without spaces
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD_RE = re.compile(f"[a-z0-9]+|[{_CJK}]+")
+_LATIN_RE = re.compile("[a-z0-9]{2,}|[0-9]")
+_CJK_RE = re.compile(f"[{_CJK}]+")
 _COMBINING_RE = re.compile("[\u0300-\u036f]")
 # What a page shows but a reader does not search for: link targets, URLs, math, tags
 _NOISE_RE = re.compile(r"\]\([^)\n]*\)|(?:https?|ftp)://[^\s<>()]+|\$\$.+?\$\$|\\\[.+?\\\]"
@@ -55,6 +59,8 @@ _NOISE_RE = re.compile(r"\]\([^)\n]*\)|(?:https?|ftp)://[^\s<>()]+|\$\$.+?\$\$|\
 
 
 def fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()  # NFKD leaves ASCII alone
     return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
@@ -76,15 +82,20 @@ def _is_cjk(word: str) -> bool:
 
 
 def terms(text: str) -> set[str]:
-    """Every term a text is found by."""
-    out: set[str] = set()
-    for word in set(WORD_RE.findall(fold(text))):
-        if _is_cjk(word):
-            out.update(word)
-            out.update(word[i : i + 2] for i in range(len(word) - 1))
-        elif (len(word) > 1 or word.isdigit()) and word not in STOPWORDS:
-            out.add(_stem(word))
-    return out
+    """Every term a text is found by. (Set operations where a loop would do: this is most
+    of the index's cost; `query_terms` is the same rule, word by word.)"""
+    text = fold(text)
+    # runs of letters and digits of two or more, or one digit: no single letters
+    found = set(_LATIN_RE.findall(text)) - STOPWORDS
+    plurals = {w for w in found if len(w) > 3 and w[-1] == "s" and not w[-2].isdigit()}
+    if plurals:
+        found -= plurals
+        found.update(_stem(w) for w in plurals)
+    if not text.isascii():
+        for word in set(_CJK_RE.findall(text)):
+            found.update(word)
+            found.update(word[i : i + 2] for i in range(len(word) - 1))
+    return found
 
 
 def query_terms(query: str) -> list[str]:
@@ -140,7 +151,7 @@ def doc_terms(titles: Iterable[str], meta: Iterable[str], blocks: Iterable[str],
     text: set[str] = set()
     for block in blocks:
         text |= text_terms(block, memo)
-    return DocTerms(frozenset(terms(" ".join(titles))), frozenset(terms(" ".join(meta))),
+    return DocTerms(text_terms(" ".join(titles), memo), text_terms(" ".join(meta), memo),
                     frozenset(text))
 
 
@@ -149,40 +160,138 @@ def order_key(ids: list[str]) -> str:
     return hashlib.sha1("\n".join(ids).encode()).hexdigest()[:16]
 
 
-def encode_index(ids: list[str], docs: list[DocTerms], lang: str) -> bytes:
-    """The index file of one site language (see the module's docstring)."""
-    postings: dict[str, list[int]] = {}
-    for n, doc in enumerate(docs):
-        fields = dict.fromkeys(doc.text, TEXT)
-        for term in doc.meta:
-            fields[term] = fields.get(term, 0) | META
-        for term in doc.title:
-            fields[term] = fields.get(term, 0) | TITLE
-        for term, bits in fields.items():
-            found = postings.get(term)
-            if found is None:
-                postings[term] = [n << 3 | bits]
-            else:
-                found.append(n << 3 | bits)
-    table: dict[str, int | list[int]] = {}
-    for term in sorted(postings):
-        found = postings[term]
-        if len(found) == 1:
-            table[term] = found[0]
+def _fields(doc: DocTerms) -> dict[str, int]:
+    """Term -> the fields it is in."""
+    fields = dict.fromkeys(doc.text, TEXT)
+    for term in doc.meta:
+        fields[term] = fields.get(term, 0) | META
+    for term in doc.title:
+        fields[term] = fields.get(term, 0) | TITLE
+    return fields
+
+
+def _encoded(found: list[int]) -> str:
+    """A term's postings as the file writes them (JSON): deltas of paper numbers, one
+    posting as a number."""
+    if len(found) == 1:
+        return str(found[0])
+    deltas = [found[0], *[((b >> 3) - (a >> 3)) << 3 | (b & 7) for a, b in pairwise(found)]]
+    return "[" + ",".join(map(str, deltas)) + "]"
+
+
+def _decoded(value: str) -> list[int]:
+    """A term's postings from the file's form: `(paper << 3) | fields`, in paper order."""
+    parsed = json.loads(value)
+    values = parsed if isinstance(parsed, list) else [parsed]
+    out, n = [], 0
+    for i, v in enumerate(values):
+        n = (v >> 3) if i == 0 else n + (v >> 3)
+        out.append(n << 3 | (v & 7))
+    return out
+
+
+_HEAD = "self.publishSearchIndex="
+# One entry of the file's term table: terms are letters, digits and CJK characters (nothing
+# JSON escapes), values numbers or lists of numbers, so a file written here is read back
+# term by term without parsing all of it
+_ENTRY_RE = re.compile(r'"([^"\\]+)":(\d+|\[[\d,]*\])')
+
+
+@dataclass
+class IndexState:
+    """An index as built: the papers' order, each paper's terms as the site cache keeps
+    them (`DocTerms.encode`), and the file's term table, each value as its JSON text."""
+
+    ids: list[str]
+    docs: list[str]
+    table: dict[str, str]
+
+
+def read_state(data: bytes, ids: list[str], docs: list[str]) -> IndexState | None:
+    """An index file written by `IndexBuilder` as the state to patch, if it numbers the
+    papers `ids` (its key) and `docs` are what it was made of; else None."""
+    text = data.decode("utf-8", "replace")
+    key = re.search(r'"key":"([0-9a-f]+)"', text[:400])
+    start = text.find(',"t":{')
+    if not key or key.group(1) != order_key(ids) or start < 0 or len(docs) != len(ids):
+        return None
+    table = dict(_ENTRY_RE.findall(text, start + 6))
+    return IndexState(list(ids), list(docs), table)
+
+
+class IndexBuilder:
+    """Builds index files from a previous index of the same papers where it can: the file
+    of the last build (a rebuild after one paper changed patches that paper in), or the
+    previous language's index in this run (most papers read the same in every language: an
+    untranslated paper shows its source in all of them). The bytes are those a build from
+    scratch makes (a test checks)."""
+
+    def __init__(self) -> None:
+        self.last: IndexState | None = None
+        # papers' terms this process computed, by their encoded form: not decoded again
+        self.known: dict[str, DocTerms] = {}
+
+    def build(self, ids: list[str], docs: list[str], lang: str,
+              previous: IndexState | None = None) -> bytes:
+        base = previous if previous is not None and previous.ids == ids else self.last
+        if base is None or base.ids != ids or len(base.docs) != len(docs):
+            postings: dict[str, list[int]] = defaultdict(list)
+            for n, doc in enumerate(docs):
+                for term, bits in _fields(self.doc(doc)).items():
+                    postings[term].append(n << 3 | bits)
+            table = {term: _encoded(postings[term]) for term in sorted(postings)}
+        else:
+            table = _patch(base, docs, self.doc)
+        self.last = IndexState(list(ids), list(docs), table)
+        head = json.dumps({"v": FORMAT, "lang": lang, "key": order_key(ids), "n": len(ids),
+                           "stop": sorted(STOPWORDS)}, separators=(",", ":"))
+        body = ",".join([f'"{term}":{value}' for term, value in table.items()])
+        return f'{_HEAD}{head[:-1]},"t":{{{body}}}}};\n'.encode()
+
+    def doc(self, value: str) -> DocTerms:
+        doc = self.known.get(value) or DocTerms.decode(value)
+        if doc is None:
+            raise ValueError(f"not a paper's terms: {value[:40]!r}")
+        return doc
+
+
+def _patch(base: IndexState, docs: list[str],
+           doc: Callable[[str], DocTerms]) -> dict[str, str]:
+    """`base`'s table with the papers whose terms differ in `docs` patched in."""
+    changed: dict[str, list[int]] = {}  # term -> its new postings
+    for n, (before, after) in enumerate(zip(base.docs, docs, strict=True)):
+        if before == after:
             continue
-        deltas = [found[0]]
-        deltas += [((b >> 3) - (a >> 3)) << 3 | (b & 7) for a, b in pairwise(found)]
-        table[term] = deltas
-    data = {"v": FORMAT, "lang": lang, "key": order_key(ids), "n": len(ids),
-            "stop": sorted(STOPWORDS), "t": table}
-    return (b"self.publishSearchIndex=" +
-            json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b";\n")
+        old, new = _fields(doc(before)), _fields(doc(after))
+        for term in old.keys() | new.keys():
+            if old.get(term) == new.get(term):
+                continue
+            if term not in changed:
+                changed[term] = _decoded(base.table[term]) if term in base.table else []
+            found = [v for v in changed[term] if v >> 3 != n]
+            if term in new:
+                insort(found, n << 3 | new[term])
+            changed[term] = found
+    table = dict(base.table)
+    for term, found in changed.items():
+        if found:
+            table[term] = _encoded(found)
+        else:
+            table.pop(term, None)
+    if table.keys() != base.table.keys():
+        table = {term: table[term] for term in sorted(table)}
+    return table
+
+
+def encode_index(ids: list[str], docs: list[DocTerms], lang: str) -> bytes:
+    """The index file of one site language (see the module's docstring), from scratch."""
+    return IndexBuilder().build(ids, [d.encode() for d in docs], lang)
 
 
 def decode_index(data: bytes) -> dict[str, object]:
     """The JSON value of an index file (for tests and tools)."""
     text = data.decode()
-    head, tail = "self.publishSearchIndex=", ";\n"
+    head, tail = _HEAD, ";\n"
     if not (text.startswith(head) and text.endswith(tail)):
         raise ValueError("not a publish search index")
     return json.loads(text[len(head) : -len(tail)])
