@@ -316,3 +316,35 @@ def test_the_index_cuts_words_as_a_query_does_on_every_file_of_content() -> None
     for path in files:
         text = path.read_text("utf-8")
         assert terms(text) == word_by_word(text), path
+
+
+@pytest.mark.slow
+def test_a_paper_without_text_in_a_language_is_found_as_its_source_page_shows_it() -> None:
+    """The index takes such a paper's terms from its source language's (made once): on every
+    paper of content/, in every language, they are the terms of what its page shows."""
+    from conftest import REPO
+
+    from publish.config import load_config
+    from publish.content.load import load_collection
+    from publish.site.build import _Site, site_languages
+    from publish.site.indexes import _key
+    from publish.site.search import DocTerms, doc_terms
+
+    config = load_config(REPO)
+    site = _Site(config, load_collection(config, cache=False), site_languages(config, "all"),
+                 None)
+    shared = 0
+    for lang in site.site_langs:
+        pages = site.pages(lang)
+        for pid, digest in site.digests.items():
+            paper = site.collection.papers[pid]
+            title, original = pages.titles(paper)
+            meta = paper.meta
+            expected = doc_terms([title.text, original.text if original else ""],
+                                 [*meta.authors, str(meta.year or ""), meta.venue or "",
+                                  meta.arxiv or ""],
+                                 [s.text for s in pages.shown(paper) if s.text])
+            got = DocTerms.decode(site.indexes._doc(pid, lang, _key(lang, digest)))
+            assert got == expected, (pid, lang)
+            shared += pid in site.indexes._alone
+    assert shared > 1000

@@ -136,7 +136,8 @@ def test_reader_in_chromium(site: Path, chromium, tmp_path: Path) -> None:
         # every kind of page, at phone and desktop width: no errors, nothing fails to load
         for rel in ("index.html", "en/index.html", "zh/lists/papers-list.html",
                     f"en/papers/{MATH}.html", f"zh/papers/{MATH}.html",
-                    f"zh-Hant/papers/{ZH_ONLY_TEXT}.html"):
+                    f"zh-Hant/papers/{ZH_ONLY_TEXT}.html", "zh/search.html?q=注意力",
+                    "zh-Hant/issues/1.html", "en/lists/best-ai-2015-now.html"):
             for width in (375, 1280):
                 page, log = open_page(chromium, base + rel, width)
                 assert not log.console_errors and not log.page_errors, (rel, log)
@@ -144,7 +145,7 @@ def test_reader_in_chromium(site: Path, chromium, tmp_path: Path) -> None:
                 assert all(u.startswith(base) for u in log.requests), log.requests
                 overflow = page.evaluate("document.documentElement.scrollWidth")
                 assert overflow <= width, (rel, width, overflow)
-                name = rel.replace("/", "_").replace(".html", "")
+                name = rel.replace("/", "_").replace(".html", "").split("?")[0]
                 page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=False)
                 page.close()
 

@@ -411,8 +411,8 @@ class _Site:
 
             module = self.env().get_template("site/chrome.html").make_module(context)
             found = self._chromes[key] = View(
-                head=module.head(), top=module.top(), foot=module.foot(),
-                language=escape(pages.ui("Language")))
+                head=module.head().strip("\n"), top=module.top().strip("\n"),
+                foot=module.foot().strip("\n"), language=escape(pages.ui("Language")))
         return found
 
     # ---- search, issues, feeds, sitemap ------------------------------------------------
