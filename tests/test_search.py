@@ -210,6 +210,10 @@ def test_a_reader_searches_in_chinese_and_english(seeded_site: Path, tmp_path: P
         assert "papers/attention-is-all-you-need.html" in shown
         assert sorted(shown) == sorted(f"papers/{pid}.html" for pid in expected)
         assert page.inner_text("#search-status") == f"{len(shown)} 篇论文相符"
+        # their titles are English: each says where the words were found
+        hits = page.evaluate("""[...document.querySelectorAll('#search-list > li')]
+            .filter(li => !li.hidden).map(li => li.querySelector('.hit')?.textContent)""")
+        assert hits == ["见于正文"] * len(shown)
         assert "q=%E8%87%AA" in page.url  # the result has an address a reader can share
         page.screenshot(path=str(shots / "search-zh.png"))
         # English on the English page: a title as a phrase ranks first
@@ -218,6 +222,8 @@ def test_a_reader_searches_in_chinese_and_english(seeded_site: Path, tmp_path: P
         assert page.input_value("#search-q") == "attention is all"
         shown = _visible(page)
         assert shown[0] == "papers/attention-is-all-you-need.html"
+        assert page.locator("#search-list > li:not([hidden]) .hit").count() < len(shown)
+        assert page.locator("#search-list > li >> nth=0").locator(".hit").count() == 0
         assert sorted(shown) == sorted(f"papers/{pid}.html" for pid in
                                        _found(seeded_site, "en", "attention is all"))
         # an author, typed as a reader types it (a prefix, upper case)

@@ -431,7 +431,8 @@ class Pages:
                     all=t.ngettext(lang, "%(num)s paper", "%(num)s papers", len(items)) % {
                         "num": t.format_number(len(items), lang)},
                     stale=t.gettext(lang, "The search index is missing or out of date: "
-                                          "every paper is listed.")),
+                                          "every paper is listed."),
+                    intext=t.gettext(lang, "found in the text")),
                 "switcher": self.switcher(lambda c: f"{c}/search.html", "../"), "root": "../",
                 "page_title": t.gettext(lang, "Search"), "site_title": site_title}
 

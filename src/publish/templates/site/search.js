@@ -12,7 +12,7 @@
   var titles = [];  // each paper's titles as shown, folded: for the phrase bonus
   var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
   var WORD = new RegExp("[a-z0-9]+|[" + CJK + "]+", "g");
-  var index = null, keys = null, stop = Object.create(null);
+  var index = null, keys = null, stop = Object.create(null), inText = {};
   var own = Object.prototype.hasOwnProperty;
 
   function fold(text) {
@@ -62,7 +62,7 @@
     return out;
   }
   function search(query) {
-    var wanted = queryTerms(query), scores = null;
+    var wanted = queryTerms(query), scores = null, fields = Object.create(null);
     if (!wanted.length) return null;
     var last = wanted[wanted.length - 1];
     wanted.forEach(function (term) {
@@ -70,7 +70,10 @@
       found.forEach(function (key) { if (own.call(index.t, key)) postings(index.t[key], hits); });
       var next = Object.create(null);
       Object.keys(hits).forEach(function (n) {
-        if (scores === null || n in scores) next[n] = (scores ? scores[n] : 0) + weight(hits[n]);
+        if (scores === null || n in scores) {
+          next[n] = (scores ? scores[n] : 0) + weight(hits[n]);
+          fields[n] = (scores ? fields[n] : 0) | hits[n];
+        }
       });
       scores = next;
     });
@@ -80,9 +83,12 @@
       var at = titles[n].indexOf(phrase);
       if (at === 0) scores[n] += 32; else if (at > 0) scores[n] += 16;
     });
-    return Object.keys(scores).map(Number).sort(function (a, b) {
+    var found = Object.keys(scores).map(Number).sort(function (a, b) {
       return scores[b] - scores[a] || a - b;
     });
+    inText = {};  // found in the text only: the list says so, the title does not show why
+    found.forEach(function (n) { if (!(fields[n] & 6)) inText[n] = true; });
+    return found;
   }
   function say(count, query) {
     var template = count === 0 ? status.dataset.none
@@ -90,16 +96,29 @@
     status.textContent = template.replace("%(num)s", count.toLocaleString(document.documentElement.lang))
       .replace("%(query)s", query);
   }
+  function mark(li, on) {
+    var tag = li.querySelector(".hit");
+    if (on && !tag) {
+      tag = document.createElement("span");
+      tag.className = "hit";
+      tag.textContent = status.dataset.intext;
+      li.insertBefore(tag, li.querySelector(".original-title, .byline"));
+    } else if (!on && tag) {
+      tag.remove();
+    }
+  }
   function show(query) {
     var found = index ? search(query) : null;
     if (found === null) {
-      items.forEach(function (li) { li.hidden = false; list.appendChild(li); });
+      items.forEach(function (li) { li.hidden = false; mark(li, false); list.appendChild(li); });
       status.textContent = query.trim() ? "" : status.dataset.all;
       list.classList.remove("ranked");
       return;
     }
-    items.forEach(function (li) { li.hidden = true; });
-    found.forEach(function (n) { var li = items[n]; li.hidden = false; list.appendChild(li); });
+    items.forEach(function (li) { li.hidden = true; mark(li, false); });
+    found.forEach(function (n) {
+      var li = items[n]; li.hidden = false; mark(li, inText[n]); list.appendChild(li);
+    });
     list.classList.add("ranked");
     say(found.length, query.trim());
   }
