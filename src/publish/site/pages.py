@@ -91,6 +91,12 @@ def issue_path(lang: str, number: int) -> str:
     return f"{lang}/issues/{number}.html"
 
 
+def label_markup(item: Label) -> Markup:
+    """Text in a span that says its language."""
+    # Markup.format goes through string.Formatter: ten times slower for one span
+    return Markup(f'<span lang="{escape(html_lang(item.lang))}">{escape(item.text)}</span>')
+
+
 def paper_link(paper: Paper) -> tuple[str | None, str | None]:
     return external_link(paper.meta)
 
@@ -198,11 +204,7 @@ class Pages:
         t = self.t
 
         def label(item: Label | None) -> Markup:
-            if item is None:
-                return Markup("")
-            # Markup.format goes through string.Formatter: ten times slower for one span
-            return Markup(f'<span lang="{escape(html_lang(item.lang))}">'
-                          f'{escape(item.text)}</span>')
+            return Markup("") if item is None else label_markup(item)
 
         # the words of previous/next links, looked up once (a template call costs more)
         previous, following = t.gettext(lang, "Previous"), t.gettext(lang, "Next")
@@ -254,10 +256,8 @@ class Pages:
         found = self._neighbours.get(pid)
         if found is None:
             title, _ = self.titles(self.collection.papers[pid])
-            found = self._neighbours[pid] = View(
-                href=f"{pid}.html", title=title,
-                label=Markup(f'<span lang="{escape(html_lang(title.lang))}">'
-                             f'{escape(title.text)}</span>'))
+            found = self._neighbours[pid] = View(href=f"{pid}.html", title=title,
+                                                 label=label_markup(title))
         return found
 
     # ---- pages ----------------------------------------------------------------------
