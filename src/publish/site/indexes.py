@@ -106,10 +106,15 @@ class SearchIndexes:
             return value
         title, original = pages.titles(paper)
         meta = paper.meta
+        if lang in paper.texts and len(paper.texts) == 1:
+            # its only text, in its own language: the page shows the original blocks (what
+            # render.text.shown_blocks gives, without computing the paper's status)
+            shown = [b.text for b in paper.texts[lang].blocks if b.is_original]
+        else:
+            shown = [s.text for s in pages.shown(paper) if s.text]
         found = doc_terms([title.text, original.text if original else ""],
                           [*meta.authors, str(meta.year or ""), meta.venue or "",
-                           meta.arxiv or ""],
-                          [s.text for s in pages.shown(paper) if s.text], self._memo)
+                           meta.arxiv or ""], shown, self._memo)
         value = self.terms_added[key] = found.encode()
         self.builder.known[value] = found
         if alone:

@@ -52,6 +52,7 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD_RE = re.compile(f"[a-z0-9]+|[{_CJK}]+")
 _LATIN_RE = re.compile("[a-z0-9]{2,}|[0-9]")
 _CJK_RE = re.compile(f"[{_CJK}]+")
+_PLURAL_RE = re.compile("^[a-z0-9]{2,}[a-z]s$", re.M)
 _COMBINING_RE = re.compile("[\u0300-\u036f]")
 # What a page shows but a reader does not search for: link targets, URLs, math, tags
 _NOISE_RE = re.compile(r"\]\([^)\n]*\)|(?:https?|ftp)://[^\s<>()]+|\$\$.+?\$\$|\\\[.+?\\\]"
@@ -87,7 +88,8 @@ def terms(text: str) -> set[str]:
     text = fold(text)
     # runs of letters and digits of two or more, or one digit: no single letters
     found = set(_LATIN_RE.findall(text)) - STOPWORDS
-    plurals = {w for w in found if len(w) > 3 and w[-1] == "s" and not w[-2].isdigit()}
+    # words _stem may fold (longer than 3, a letter before the final s), found in one pass
+    plurals = set(_PLURAL_RE.findall("\n".join(found)))
     if plurals:
         found -= plurals
         found.update(_stem(w) for w in plurals)
