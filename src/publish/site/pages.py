@@ -156,6 +156,8 @@ class Item:
     number: int | None = None  # its number in the list's reading order (or its rank)
     byline: str | None = None  # on the search page: who wrote it (the first few)
     more_authors: str | None = None  # "and 5 others", in the page's language
+    tag: str = ""  # the titles' languages as `lang` attributes: no template call per item
+    original_tag: str = ""
 
 
 class Pages:
@@ -206,10 +208,18 @@ class Pages:
         def label(item: Label | None) -> Markup:
             return Markup("") if item is None else label_markup(item)
 
-        # the words of previous/next links, looked up once (a template call costs more)
+        # the words of a paper's page, looked up once (a template call costs more)
         previous, following = t.gettext(lang, "Previous"), t.gettext(lang, "Next")
         steps = View(previous=escape(f"← {previous}"), next=escape(f"{following} →"))
+        words = View(
+            citations=escape(t.gettext(lang, "Citations")),
+            search_arxiv=escape(t.gettext(lang, "Search arXiv")),
+            in_lists=escape(t.gettext(lang, "In lists")),
+            untranslated=escape(t.gettext(lang, "This paper is not translated into this "
+                                                "language yet. The original text is shown "
+                                                "below.")))
         return {"ui": lambda m: escape(t.gettext(lang, m)), "label": label, "steps": steps,
+                "words": words,
                 "lang_tag": html_lang, "html_lang": html_lang(lang), "lang": lang,
                 "feeds": self.feeds, "search_page": False,
                 "number": lambda n: t.format_number(n, lang),
@@ -237,7 +247,8 @@ class Pages:
         title, original = self.titles(paper)
         state = self.state(paper)
         return Item(pid, f"{prefix}papers/{pid}.html", title, original, paper.meta.year,
-                    state, self.badge(state), rank, number)
+                    state, self.badge(state), rank, number, tag=html_lang(title.lang),
+                    original_tag=html_lang(original.lang) if original else "")
 
     def place(self, list_id: str, pid: str) -> int | None:
         """The paper's number (from 1) in the list's reading order."""
@@ -307,8 +318,10 @@ class Pages:
             entry = self._entries(list_id).get(paper.id)
             number = self.place(list_id, paper.id)
             total = len(self.orders.get(list_id, ()))
+            list_title = self.list_title(rl)
             memberships.append(View(
-                href=f"../lists/{list_id}.html", title=self.list_title(rl),
+                href=f"../lists/{list_id}.html", title=list_title,
+                label=label_markup(list_title),
                 rank=entry.rank if entry else None,
                 section=entry.section if entry else None,
                 section_lang=html_lang(rl.lang),
@@ -317,16 +330,25 @@ class Pages:
                     "total": self.t.format_number(total, lang)}) if number else None,
                 previous=self._neighbour(list_id, number - 1) if number else None,
                 next=self._neighbour(list_id, number + 1) if number else None))
+        citations = self.t.format_count(meta.citations, lang) if meta.citations is not None \
+            else None
+        arxiv = self._once(("arxiv", paper.id), lambda: arxiv_search(paper))
+        # the first of the facts line, which has no " · " before it
+        first_fact = next((name for name, value in (
+            ("year", meta.year), ("venue", meta.venue), ("citations", citations),
+            ("link", link), ("arxiv_search", arxiv), ("badge", self.badge(state)))
+            if value), None)
         return {
             "paper": paper, "title": title, "original_title": original,
+            "title_tag": html_lang(title.lang),
+            "original_tag": html_lang(original.lang) if original else None,
+            "first_fact": first_fact,
             "authors": ", ".join(authors),
             "more_authors": (self.t.ngettext(lang, "and %(num)s other", "and %(num)s others",
                                              more) % {"num": more}) if more else None,
             "year": meta.year, "venue": meta.venue,
-            "citations": self.t.format_count(meta.citations, lang) if meta.citations is not None
-            else None,
-            "link": link, "link_label": link_label,
-            "arxiv_search": self._once(("arxiv", paper.id), lambda: arxiv_search(paper)),
+            "citations": citations, "link": link, "link_label": link_label,
+            "arxiv_search": arxiv,
             "blocks": blocks, "state": state,
             "badge": self.badge(state), "untranslated": untranslated,
             "source_pages": [View(href=f"../../{paper_path(c, paper.id)}",
