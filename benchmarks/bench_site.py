@@ -19,8 +19,9 @@ ratio over the rounds, and the best time of each. CPU is user + system of the pr
 its workers. The rebuilt page must show the new sentence, or the benchmark fails.
 `--compare OLD_SRC` (the `src` folder of another checkout, e.g. a `git worktree` of the
 commit before a change) also times that version's cold build and rebuild in every round,
-on its own copy of the project, right after this version's: before and after, each against
-the same round's Hugo. The site's search index is part of `publish html`, so of every cold
+on its own copy of the project, before or after this version's (alternately: the disk is
+still busy with what the previous build wrote): before and after, each against the same
+round's Hugo. The site's search index is part of `publish html`, so of every cold
 build and rebuild measured here.
 Targets: cold ≤ 4× Hugo; one-paper rebuild faster than Hugo's full build.
 """
@@ -111,6 +112,21 @@ def _forget_site(project: Path, out: Path) -> None:
             path.unlink()
 
 
+def _cold_and_edit(publish: list[str], project: Path, out: Path, name: str, sentence: str,
+                   src: Path | None) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A cold build into a new folder, then the rebuild after `sentence` is appended to the
+    English paper `name`; the rebuilt page must show it."""
+    _forget_site(project, out)
+    cold = _time([*publish, "html", "--out", str(out)], src=src)
+    paper = project / "content" / "en" / name
+    paper.write_text(paper.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
+    edit = _time([*publish, "html", "--out", str(out)], src=src)
+    page = (out / "en" / "papers" / name.replace(".md", ".html")).read_text("utf-8")
+    if sentence not in page:
+        sys.exit(f"the rebuilt page of {name} does not show the edit")
+    return cold, edit
+
+
 def _median(values: list[float]) -> float:
     ordered = sorted(values)
     mid = len(ordered) // 2
@@ -169,24 +185,18 @@ def main() -> None:
             # up to four times as much, and deleting publish's previous output just before its
             # cold build (while Hugo's went to a fresh folder) measured the kernel, unfairly.
             out = work / f"html{n}"
-            _forget_site(copy, out)
-            cold = _time([*publish, "html", "--out", str(out)])
             sentence = f"One more sentence, number {n + 1}."
-            paper.write_text(paper.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
-            edit = _time([*publish, "html", "--out", str(out)])
-            page = (out / "en" / "papers" / f"{paper.stem}.html").read_text("utf-8")
-            if sentence not in page:
-                sys.exit(f"the rebuilt page of {paper.stem} does not show the edit")
-            rounds.append({"hugo": hugo, "cold": cold, "edit": edit})
+            this = {"hugo": hugo}
+            runs = [("", publish, copy, out, None)]
             if compare is not None:
-                out_old = work / f"old-html{n}"
-                _forget_site(other, out_old)
-                rounds[-1]["old cold"] = _time([*old_publish, "html", "--out", str(out_old)],
-                                               src=compare)
-                edited = other / "content" / "en" / paper.name
-                edited.write_text(edited.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
-                rounds[-1]["old edit"] = _time([*old_publish, "html", "--out", str(out_old)],
-                                               src=compare)
+                # which version follows Hugo alternates: the disk is still busy with what
+                # the previous build wrote, and that should favour neither
+                old = ("old ", old_publish, other, work / f"old-html{n}", compare)
+                runs = [runs[0], old] if n % 2 == 0 else [old, runs[0]]
+            for name, command, project_copy, folder, src in runs:
+                this[f"{name}cold"], this[f"{name}edit"] = _cold_and_edit(
+                    command, project_copy, folder, paper.name, sentence, src)
+            rounds.append(this)
         pages = sum(1 for _ in out.rglob("*.html"))
         hugo_pages = sum(1 for _ in (work / "public0").rglob("*.html"))
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
