@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make the README's pictures again from the committed content:
 #   docs/images/booklet-zh.png  two pages of the Chinese booklet of one list, side by side
-#   docs/images/site.png        that list's page of the site, in headless Chromium
+#   docs/images/site.png        the site's search page, in Chinese, with a Chinese query typed
+#                               (headless Chromium runs the page's own script)
 # Needs the virtualenv (scripts/install.sh), poppler's pdftoppm and Chromium. Each PNG must
 # stay under 150 KB; the script fails if one does not.
 #
@@ -22,10 +23,11 @@ mkdir -p "$OUT"
 "$PUBLISH" pdf --lang zh --list "$LIST" --out "$work/booklet.pdf"
 pdftoppm -r 60 -f 1 -l 4 -png "$work/booklet.pdf" "$work/page"
 
+QUERY=%E8%AF%AD%E8%A8%80%E6%A8%A1%E5%9E%8B  # 语言模型, "language model"
 "$PUBLISH" html --out "$work/site"
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars \
-  --screenshot="$work/site.png" --window-size=1000,700 \
-  "file://$work/site/zh/lists/$LIST.html" >"$work/chromium.log" 2>&1 \
+  --virtual-time-budget=5000 --screenshot="$work/site.png" --window-size=1000,700 \
+  "file://$work/site/zh/search.html?q=$QUERY" >"$work/chromium.log" 2>&1 \
   || { cat "$work/chromium.log" >&2; exit 1; }
 
 "$PYTHON" - "$work" "$OUT" <<'PY'

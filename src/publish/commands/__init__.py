@@ -10,6 +10,7 @@ VERBS = {
     "status": "status", "review": "status",
     "check": "check",
     "translate": "translate",
+    "enrich": "enrich",
     "export": "exchange", "import-translations": "exchange",
     "pdf": "pdf", "doctor": "pdf",
     "html": "site", "digest": "site", "feed": "site",

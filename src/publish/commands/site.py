@@ -11,6 +11,17 @@ from ..languages import ALL, BILINGUAL
 from .options import format_option, lang_option, list_option, project_config, wait_option
 
 
+def _settings(config, base_url: str | None):  # -> WebSettings
+    from ..site.settings import load_settings, with_base_url
+
+    return with_base_url(load_settings(config), base_url)
+
+
+BASE_URL = click.option("--base-url", metavar="URL",
+                        help="The site's address, for links (default: [site] base_url in "
+                             "publish.toml).")
+
+
 @click.command()
 @lang_option("Site language; all builds every content language and zh-Hant.", derived=True,
              editions=(ALL,), default=ALL)
@@ -18,20 +29,28 @@ from .options import format_option, lang_option, list_option, project_config, wa
               help="Output folder (default: build/html/).")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, show_default=True,
               help="Worker processes rendering pages (0: one per CPU).")
+@BASE_URL
 @format_option()
 @click.pass_context
-def html(ctx: click.Context, lang: str, out: Path | None, jobs: int, fmt: str) -> None:
-    """Build the static site: per language an index, a page per list and per paper.
+def html(ctx: click.Context, lang: str, out: Path | None, jobs: int, base_url: str | None,
+         fmt: str) -> None:
+    """Build the static site: per language an index, a page per list, per paper and per
+    newsletter issue, and a search page.
 
-    Works with no JavaScript and no external requests; math is MathML; every page links
-    to the same page in the other languages. Only pages whose inputs changed are rendered
-    again, and only pages whose bytes changed are written; block HTML, interface strings and
-    translation states are kept in build/site-cache.sqlite (delete it any time).
+    Works with no external requests; math is MathML; every page links to the same page in
+    the other languages. Search (titles, authors and text, Chinese included) runs in the
+    reader's browser from an index written beside the search page; without JavaScript that
+    page lists every paper. With the site's address ([site] base_url or --base-url) it also
+    writes sitemap.xml and the newsletter's Atom and RSS feeds, which every page links.
+    Only pages whose inputs changed are rendered again, and only pages whose bytes changed
+    are written; block HTML, interface strings, translation states and search terms are
+    kept in build/site-cache.sqlite (delete it any time).
 
     \b
     Examples:
       publish html
       publish html --lang zh --out public/
+      publish html --base-url https://example.org/papers/
     """
     import json
 
@@ -43,24 +62,16 @@ def html(ctx: click.Context, lang: str, out: Path | None, jobs: int, fmt: str) -
     # With a site cache, a run renders few pages: blocks are split when a page needs them,
     # not made for every file (a cold build needs them all, from the index)
     warm = (config.build_dir / CACHE_NAME).is_file()
-    result = build_site(config, load_collection(config, blocks=not warm), lang, out, jobs)
+    result = build_site(config, load_collection(config, blocks=not warm), lang, out, jobs,
+                        settings=_settings(config, base_url))
     if fmt == "json":
         click.echo(json.dumps(describe(result)))
     else:
         click.echo(f"wrote {result.out} ({result.pages} pages: {result.rendered} rendered, "
                    f"{result.written} written, {result.removed} removed; "
                    f"{result.seconds:.1f} s)")
-
-
-def _settings(config, base_url: str | None):  # -> WebSettings
-    from ..site.settings import load_settings, with_base_url
-
-    return with_base_url(load_settings(config), base_url)
-
-
-BASE_URL = click.option("--base-url", metavar="URL",
-                        help="The site's address, for links (default: [site] base_url in "
-                             "publish.toml).")
+        for note in result.notes:
+            click.echo(note)
 
 
 @click.command()

@@ -557,7 +557,7 @@ def file_payload(pf: ParsedFile, blocks: list[Block]) -> tuple:
     meta = None if m is None else meta_values(m)
     start = t.body_line
     rows = tuple((b.kind, b.line - start, b.text.count("\n") + 1, b.origin, b.hash,
-                  b.source_hash, b.state, b.by, b.at) for b in blocks)
+                  b.source_hash, b.state, b.by, b.at, b.provenance) for b in blocks)
     return (meta, t.local_title, t.meta_in, t.title_translation, t.title_line, t.body,
             t.body_line, rows)
 
@@ -572,7 +572,7 @@ def file_from_payload(path: Path, lang: str, payload: tuple, with_blocks: bool) 
         lines = body.split("\n")
         text.__dict__["blocks"] = [
             Block(kind, "\n".join(lines[start:start + n]).rstrip(), lang, origin,
-                  body_line + start, h, src, state, by, at)
-            for kind, start, n, origin, h, src, state, by, at in rows]
+                  body_line + start, h, src, state, by, at, provenance)
+            for kind, start, n, origin, h, src, state, by, at, provenance in rows]
     return ParsedFile(id=path.stem, text=text,
                       meta=None if meta is None else meta_from_values(meta))

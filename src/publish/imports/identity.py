@@ -82,14 +82,16 @@ def differs(paper: Paper, work_type: str | None, year: int | None,
 
 
 class Index:
-    """Finds the paper an entry is about: arXiv id, then DOI, then title key (when the
-    works agree in kind and year), then the names a person confirmed."""
+    """Finds the paper an entry is about: arXiv id, then DOI, then an OpenAlex or Semantic
+    Scholar id, then title key (when the works agree in kind and year), then the names a
+    person confirmed (and titles `enrich` replaced by the published one)."""
 
     def __init__(self, collection: Collection, decisions: Decisions | None = None):
         self.collection = collection
         self.decisions = decisions or Decisions()
         self.arxiv: dict[str, str] = {}
         self.doi: dict[str, str] = {}
+        self.ids: dict[str, str] = {}  # "openalex:W…" / "s2:…" (from enrich) -> paper id
         self.key: dict[str, str] = {}  # the first paper with each title key
         self.keys: list[str] = []  # the same keys, as the list RapidFuzz searches
         self.same_key: dict[str, list[str]] = {}  # every paper with it (a book, an article)
@@ -111,6 +113,9 @@ class Index:
             self.arxiv.setdefault(re.sub(r"v\d+$", "", m.arxiv), paper.id)
         if m.doi:
             self.doi.setdefault(m.doi.lower(), paper.id)
+        for kind in ("openalex", "s2"):
+            if getattr(m, kind):
+                self.ids.setdefault(f"{kind}:{getattr(m, kind)}", paper.id)
         key = title_key(m.title)
         if key not in self.key:
             self.key[key] = paper.id
@@ -127,6 +132,9 @@ class Index:
             return self.arxiv[raw.arxiv], "arXiv id", None
         if raw.doi and raw.doi.lower() in self.doi:
             return self.doi[raw.doi.lower()], "DOI", None
+        for kind, how in (("openalex", "OpenAlex id"), ("s2", "Semantic Scholar id")):
+            if getattr(raw, kind, None) and f"{kind}:{getattr(raw, kind)}" in self.ids:
+                return self.ids[f"{kind}:{getattr(raw, kind)}"], how, None
         if not title:
             return None, "", None
         key = title_key(title)

@@ -150,6 +150,11 @@ class Texts:
         return self._get("ngettext", lang, singular, plural, n)
 
     def format_number(self, n: int, lang: str) -> str:
+        if 0 <= n < 1000:
+            # below a thousand no language publish knows groups digits or writes other
+            # digits (tests/test_site_cache.py checks babel agrees): list numbers 1..939
+            # would otherwise cost a babel call each
+            return str(n)
         return self._get("format_number", n, lang)
 
     def format_count(self, n: int, lang: str) -> str:

@@ -78,7 +78,7 @@ def make_issue(config: Config, collection: Collection, settings: WebSettings,
     local_from = None if settings.base_url else (
         out.resolve().parent if request.fmt == "html" else config.root)
     mail = Mail(config, collection, settings, selection, request.lang, request.max_per_list,
-                local_from)
+                local_from, issue_page=record or not selection.fresh)
     data = {"html": lambda: mail.html().encode(), "text": lambda: mail.text().encode(),
             "eml": mail.eml}[request.fmt]()
     write(out, data)
