@@ -14,8 +14,8 @@ it, what it needs running — a stand-in server) many times:
    clean run's, byte for byte, with no journal, staged file or backup left, and the tree
    must load.
 
-Adding a command (`publish enrich`, when it lands) is one more Scenario: see SCENARIOS in
-tests/test_faults.py.
+Each command is one Scenario: see SCENARIOS in tests/test_faults.py (import, translate,
+enrich).
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ class Scenario:
     args: Callable[[Path, Any], list[str]]  # the command's arguments (root, context)
     context: Callable[[], contextlib.AbstractContextManager[Any]] = contextlib.nullcontext
     ok: tuple[int, ...] = (0,)  # exit codes of a finished run
+    # the project told what the context started (a stand-in's address in publish.toml)
+    configure: Callable[[Path, Any], None] = lambda _root, _ctx: None
 
 
 @dataclass
@@ -127,6 +129,7 @@ def run_campaign(scenario: Scenario, work: Path, points: int = 20, seed: int = 1
     assert init.returncode == 0, init.stderr
     scenario.prepare(template)
     with scenario.context() as ctx:
+        scenario.configure(template, ctx)
         clean = _copy(template, work / "clean")
         args = scenario.args(clean, ctx)
         start = time.monotonic()
@@ -190,6 +193,7 @@ def every_call(scenario: Scenario, work: Path, calls: tuple[str, ...]) -> list[P
     scenario.prepare(template)
     failed = []
     with scenario.context() as ctx:
+        scenario.configure(template, ctx)
         clean = _copy(template, work / "clean")
         assert _run(clean, scenario.args(clean, ctx)).returncode in scenario.ok
         expected = tree_hashes(clean)

@@ -1,11 +1,14 @@
-"""Kill the commands that write content/ at ≥ 20 random points each and resume them: the
+"""Kill the commands that write content/ (import, translate, enrich) at ≥ 20 random points
+each and resume them: the
 tree must be exactly what an uninterrupted run makes (harness: tests/faults.py; the
 campaign's figures are in docs/reliability.md)."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,37 @@ def _import_first_list(root: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+def _import_enrich_list(root: Path) -> None:
+    from test_enrich import LIST
+
+    (root / "list.md").write_text(LIST, "utf-8")
+    result = run(root, "import", str(root / "list.md"), "--list", "rg", "--lang", "en",
+                 env={"SOURCE_DATE_EPOCH": IMPORT_DATE})
+    assert result.exit_code == 0, result.output
+
+
+@contextlib.contextmanager
+def _enrich_services(names: tuple[str, ...]) -> Iterator[dict[str, object]]:
+    from enrich_server import StandIn
+    from test_enrich import ROUTES
+
+    servers = {name: StandIn(name, routes=ROUTES[name], latency=0.02).start()
+               for name in names}
+    try:
+        yield servers
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def _point_enrich_at(root: Path, servers: dict[str, object]) -> None:
+    toml = (root / "publish.toml").read_text("utf-8")
+    toml += '\n[enrich]\nmailto = "reader@example.org"\n' + "".join(
+        f'[enrich.{name}]\nurl = "{server.url}"\n'  # type: ignore[attr-defined]
+        for name, server in servers.items())
+    (root / "publish.toml").write_text(toml, "utf-8")
+
+
 SCENARIOS = {
     # the seed with 939 entries merged into a tree of 100: ~1,000 files written
     "import": Scenario(
@@ -36,7 +70,14 @@ SCENARIOS = {
         lambda root, srv: ["translate", "--to", "zh", "--list", "best-ai-2015-now",
                            "--backend", "libre", "--url", srv.url, "--jobs", "2"],
         context=lambda: server(latency=0.01)),
-    # "enrich": Scenario("enrich", ..., lambda root, srv: ["enrich", ...], context=...)
+    # metadata and abstracts from stand-ins of OpenAlex and Semantic Scholar
+    "enrich": Scenario(
+        "enrich", _import_enrich_list,
+        lambda root, _servers: ["enrich", "--jobs", "2", "--source", "openalex",
+                                "--source", "semanticscholar"],
+        context=lambda: _enrich_services(("openalex", "semanticscholar")),
+        configure=_point_enrich_at,
+        ok=(0, 1)),  # 1: candidates left for a person to confirm
 }
 
 
