@@ -1,7 +1,6 @@
 """Kill the commands that write content/ (import, translate, enrich) at ≥ 20 random points
-each and resume them: the
-tree must be exactly what an uninterrupted run makes (harness: tests/faults.py; the
-campaign's figures are in docs/reliability.md)."""
+each and resume them: the tree must be exactly what an uninterrupted run makes (harness:
+tests/faults.py; the campaign's figures are in docs/reliability.md)."""
 
 from __future__ import annotations
 
