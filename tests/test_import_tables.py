@@ -4,7 +4,10 @@ markdown-it's own, and tables of every shape read as entries."""
 from __future__ import annotations
 
 import importlib
+import json
+from pathlib import Path
 
+from conftest import run
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,3 +51,20 @@ def test_several_tables_with_their_own_headers():
     assert (second.line, second.title, second.arxiv, second.year) == (
         13, "BERT", "1810.04805", 2018)
     assert second.blocks == [("paragraph", "预训练 | 编码器")]
+
+
+def test_a_chinese_resource_list_keeps_only_its_papers(project: Path):
+    """Shaped on Chinese awesome-lists of LLM resources (HqWu-HITCS/Awesome-Chinese-LLM):
+    `* Name：` items with `地址：URL` and `简介：…` lines, star badges, a 目录 of anchors, and
+    sections of benchmarks, platforms and tutorials (教程): only the entries whose address
+    is a paper are papers."""
+    source = Path(__file__).parent / "fixtures" / "lists" / "zh-eval-resources.md"
+    result = run(project, "import", str(source), "--list", "zh-eval", "--lang", "zh",
+                 "--report", "json")
+    report = json.loads(result.output)
+    assert report["summary"]["papers"] == 3
+    assert report["summary"]["skipped"] == {"toc": 3, "repo": 2, "tool": 1, "course": 2}
+    papers = [e for e in report["items"] if e["outcome"] != "skipped"]
+    assert [e["title"] for e in papers] == [
+        "C-Eval", "CMMLU: Measuring massive multitask language understanding in Chinese",
+        "AGIEval: A Human-Centric Benchmark for Evaluating Foundation Models"]

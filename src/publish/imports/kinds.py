@@ -62,7 +62,7 @@ _HOSTS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
 # Section headings that say what their entries are, when nothing stronger does.
 _SECTIONS: tuple[tuple[str, str], ...] = (
     ("book", r"\bbooks?\b|textbooks?|书籍|教材|图书|书单"),
-    ("course", r"\bcourses?\b|\blectures?\b|课程"),
+    ("course", r"\bcourses?\b|\blectures?\b|\btutorials?\b|\bguides?\b|课程|教程|指南|入门"),
     ("video", r"\btalks?\b|\bvideos?\b|podcasts?|youtube|视频|讲座|直播"),
     ("post", r"\bblogs?\b|\bposts\b|newsletters?|博客|公众号文章"),
     ("tool", r"\btools?\b|\bframeworks?\b|\blibrar(?:y|ies)\b|\bsoftware\b|"
