@@ -17,17 +17,22 @@ from ..errors import PublishError
 from ..sanitise import control_problem
 
 
+def utf8(data: bytes, path: Path | str) -> str:
+    """The bytes as UTF-8, or an error naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise PublishError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                           f"{exc.start}); convert the file to UTF-8", path, line) from None
+
+
 def decode(data: bytes, path: Path | str) -> str:
     """UTF-8 without a byte-order mark and with LF line ends, or a precise error."""
     if data.startswith(b"\xef\xbb\xbf"):
         raise PublishError("starts with a UTF-8 byte-order mark; save the file as UTF-8 "
                            "without BOM", path, 1)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise PublishError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
-                           f"{exc.start}); convert the file to UTF-8", path, line) from None
+    text = utf8(data, path)
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
         raise PublishError("has Windows (CRLF) or old Mac (CR) line ends; convert them to LF "

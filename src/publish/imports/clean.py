@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..errors import PublishError
+from ..content.textfile import utf8
 
 # ANSI escape sequences (colours, cursor moves) pasted from a terminal.
 _ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
@@ -33,14 +33,7 @@ def decode_source(data: bytes, path: Path | str) -> tuple[str, list[tuple[int, s
     UTF-8, with or without a byte-order mark, with LF, CRLF or CR line ends (Excel and Zotero
     write BOMs and CRLF); invalid UTF-8 is refused naming its line. Control characters and
     invisible ones are removed, mojibake is repaired, line by line."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise PublishError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
-                           f"{exc.start}); convert the file to UTF-8", path, line) from None
+    text = utf8(data[3:] if data.startswith(b"\xef\xbb\xbf") else data, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     notes: list[tuple[int, str]] = []
     if not (_ANSI_RE.search(text) or _DROP_RE.search(text) or _SPACE_RE.search(text)
