@@ -140,6 +140,7 @@ def test_a_paper_found_by_its_arxiv_id_gets_its_metadata_and_abstract(proj: Path
     assert row["states"] == {"en": "original", "zh": "missing"}
 
 
+@pytest.mark.slow  # arXiv's three-second gate, for real
 def test_a_second_run_sends_nothing_and_changes_nothing(proj: Path):
     with services(proj, "openalex", "crossref", "semanticscholar") as s:
         _, first, _ = enrich(proj)
@@ -309,6 +310,7 @@ def test_a_title_replaced_by_the_published_one_still_matches_a_reimport(proj: Pa
     assert {"id": "llama", "by": "a name confirmed with publish merge"} in report["matched"]
 
 
+@pytest.mark.slow  # arXiv's three-second gate, for real
 def test_dry_run_writes_nothing_in_content(proj: Path):
     before = tree_hashes(proj)
     with services(proj, "openalex", "crossref", "semanticscholar"):
@@ -402,6 +404,7 @@ def test_url_goes_with_exactly_one_source(proj: Path):
 # Etiquette, and what leaves the machine
 
 
+@pytest.mark.slow  # arXiv's three-second gate, for real
 def test_contact_and_keys_go_where_each_service_wants_them(proj: Path):
     env = {"SEMANTIC_SCHOLAR_API_KEY": "s2-secret-key", "OPENALEX_API_KEY": "oa-secret-key"}
     with services(proj, "openalex", "crossref", "semanticscholar") as s:
