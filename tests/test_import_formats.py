@@ -147,6 +147,9 @@ def test_ris_and_csl_json_are_sniffed_from_their_content(project: Path):
     assert created == ["deep-learning-2016"]
     book = (project / "content" / "en" / "deep-learning-2016.md").read_text("utf-8")
     assert "type: book" in book
+    shown = json.loads(run(project, "show", "deep-learning-2016", "--format", "json").output)
+    assert shown["type"] == "book"
+    assert "  type      book\n" in run(project, "show", "deep-learning-2016").output
 
 
 def test_no_papers_is_never_a_silent_success(project: Path):

@@ -61,6 +61,7 @@ def test_merge_folds_the_short_name_into_the_paper_and_a_reimport_keeps_it(proje
     assert "量化低秩微调" in paper["texts"]["zh"]["blocks"][0]["text"]
     front = (project / "content" / "en" / f"{QLORA}.md").read_text("utf-8")
     assert "aliases:\n  - QLoRA\n" in front
+    assert "  aliases   QLoRA\n" in run(project, "show", QLORA).output
     decisions = (project / "content" / "imports" / "decisions.yaml").read_text("utf-8")
     assert f"paper: {QLORA}\n    was: qlora\n    title: QLoRA" in decisions
     # Importing the list again finds the paper by the confirmed name: nothing new.

@@ -104,6 +104,7 @@ def paper_record(collection: Collection, paper_id: str,
     return {
         "id": paper.id,
         "title": d.convert(m.title) if d else m.title,
+        "type": m.type,
         "aliases": m.aliases,
         "authors": m.authors,
         "year": m.year,
@@ -186,7 +187,7 @@ def _shown(value: object) -> str:
 def print_paper(record: dict[str, Any], lang: str | None = None) -> None:
     console = _console()
     console.print(f"[bold]{_shown(record['title'])}[/]  ({record['id']})")
-    for key in ("aliases", "authors", "year", "venue", "arxiv", "doi", "openalex", "s2", "url",
+    for key in ("type", "aliases", "authors", "year", "venue", "arxiv", "doi", "openalex", "s2", "url",
                 "citations", "area"):
         value = record[key]
         if value:
