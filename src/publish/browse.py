@@ -187,8 +187,8 @@ def _shown(value: object) -> str:
 def print_paper(record: dict[str, Any], lang: str | None = None) -> None:
     console = _console()
     console.print(f"[bold]{_shown(record['title'])}[/]  ({record['id']})")
-    for key in ("type", "aliases", "authors", "year", "venue", "arxiv", "doi", "openalex", "s2", "url",
-                "citations", "area"):
+    for key in ("type", "aliases", "authors", "year", "venue", "arxiv", "doi", "openalex", "s2",
+                "url", "citations", "area"):
         value = record[key]
         if value:
             shown = ", ".join(value) if isinstance(value, list) else value
