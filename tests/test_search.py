@@ -7,6 +7,7 @@ import gzip
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from chromium import browser, open_page, serve
@@ -14,6 +15,7 @@ from conftest import run
 from searching import in_text, in_title, load, matches
 
 from publish.blocks import block_hash, format_marker
+from publish.derived import to_hant
 from publish.site.search import STOPWORDS, query_terms, terms, text_terms
 
 # ---- words ------------------------------------------------------------------------------
@@ -60,6 +62,7 @@ entries:
 """
 FIRST = "We propose a network architecture built on attention alone, by Vaswani's group."
 ZH_FIRST = "本文提出一种仅基于自注意力的网络架构，用于机器学习。"
+ZH_TITLE = "变换器无所不能"
 
 
 def _paper(root: Path, pid: str, title: str, year: int, body: str, extra: str = "") -> None:
@@ -99,7 +102,7 @@ def _fill(root: Path) -> None:
            "A study of how machines learn. <script>alert(1)</script>")
     _paper(root, "title-only", "Zebra Stripes Explained", 2010, "")
     (root / "content" / "zh" / "transformers-paper.md").write_text(
-        f"---\nmeta_in: en\nlocal_title: 变换器无所不能\n---\n\n"
+        f"---\nmeta_in: en\nlocal_title: {ZH_TITLE}\n---\n\n"
         f"{format_marker('en', block_hash(FIRST), 'human', 'mei', '2026-11-24')}\n"
         f"{ZH_FIRST}\n", "utf-8")
 
@@ -154,10 +157,17 @@ def test_chinese_queries_find_chinese_text_and_titles(small: Path) -> None:
     assert _found(small, "en", "自注意力") == {}
     # an untranslated paper's Chinese page shows its English text, and is found by it
     assert set(_found(small, "zh", "machines")) == {"learning-machines"}
-    # zh-Hant holds what its pages show: Traditional characters
+    # zh-Hant holds what its pages show, Traditional characters, and the Simplified text
+    # they are made from: a reader whose input method types Simplified finds the paper too
     assert set(_found(small, "zh-Hant", "機器學習")) == {"transformers-paper"}
-    assert _found(small, "zh-Hant", "机器学习") == {}
+    assert set(_found(small, "zh-Hant", "机器学习")) == {"transformers-paper"}
     assert in_title(_found(small, "zh-Hant", "變換器")["transformers-paper"])
+    assert in_title(_found(small, "zh-Hant", "变换器")["transformers-paper"])
+    assert not in_title(_found(small, "zh-Hant", "机器学习")["transformers-paper"])
+    # only the pairs that differ are added; the Simplified index gains no Traditional
+    hant, hans = load(small, "zh-Hant")["t"], load(small, "zh")["t"]
+    assert {"學習", "习", "机器"} <= hant.keys() and "學習" not in hans
+    assert hant.keys() == hans.keys() | terms(to_hant(f"{ZH_TITLE} {ZH_FIRST}"))
 
 
 @pytest.mark.slow
@@ -238,6 +248,18 @@ def test_a_reader_searches_in_chinese_and_english(seeded_site: Path, tmp_path: P
         page.fill("#search-q", "")
         page.wait_for_function(f"document.querySelectorAll('#search-list > li:not([hidden])')"
                                f".length === {everyone}")
+        # zh-Hant shows Traditional text; a query typed in Simplified (an input method set
+        # to it) finds the same papers as the Traditional query
+        expected = _found(seeded_site, "zh-Hant", "機器翻譯")
+        assert "attention-is-all-you-need" in expected
+        for query in ("機器翻譯", "机器翻译"):
+            page.goto(base + "zh-Hant/search.html?q=" + quote(query))
+            page.wait_for_selector("#search-form.live")
+            shown = _visible(page)
+            assert sorted(shown) == sorted(f"papers/{pid}.html" for pid in expected), query
+            assert page.inner_text("#search-status") == f"{len(shown)} 篇論文相符"
+            if query == "机器翻译":
+                page.screenshot(path=str(shots / "search-zh-Hant-simplified.png"))
         # a query typed into any page's header goes to the search page
         page.goto(base + "en/papers/mistral-7b.html")
         page.fill(".site-search input[name=q]", "mistral")
@@ -332,6 +354,7 @@ def test_a_paper_without_text_in_a_language_is_found_as_its_source_page_shows_it
 
     from publish.config import load_config
     from publish.content.load import load_collection
+    from publish.languages import source_of
     from publish.site.build import _Site, site_languages
     from publish.site.indexes import _key
     from publish.site.search import DocTerms, doc_terms
@@ -339,18 +362,23 @@ def test_a_paper_without_text_in_a_language_is_found_as_its_source_page_shows_it
     config = load_config(REPO)
     site = _Site(config, load_collection(config, cache=False), site_languages(config, "all"),
                  None)
-    shared = 0
+    shared = derived = 0
+    shows: dict[tuple[str, str], DocTerms] = {}
+    assert site.site_langs == ("en", "zh", "zh-Hant")  # a source before what is made of it
     for lang in site.site_langs:
         pages = site.pages(lang)
         for pid, digest in site.digests.items():
             paper = site.collection.papers[pid]
             title, original = pages.titles(paper)
             meta = paper.meta
-            expected = doc_terms([title.text, original.text if original else ""],
-                                 [*meta.authors, str(meta.year or ""), meta.venue or "",
-                                  meta.arxiv or ""],
-                                 [s.text for s in pages.shown(paper) if s.text])
+            expected = shows[lang, pid] = doc_terms(
+                [title.text, original.text if original else ""],
+                [*meta.authors, str(meta.year or ""), meta.venue or "", meta.arxiv or ""],
+                [s.text for s in pages.shown(paper) if s.text])
+            if source_of(lang) != lang:  # and what the page it is made from shows
+                expected = expected.union(shows[source_of(lang), pid])
+                derived += expected != shows[lang, pid]
             got = DocTerms.decode(site.indexes._doc(pid, lang, _key(lang, digest)))
             assert got == expected, (pid, lang)
             shared += pid in site.indexes._alone
-    assert shared > 1000
+    assert shared > 1000 and derived > 10

@@ -1,8 +1,9 @@
 """The search index of each site language as `publish html` makes it (the index itself,
-its words and its file are `search`'s): each paper's terms from what its page shows,
-remembered in the site cache by the paper's digest, and each index patched from the one the
-last run wrote when only some papers changed (or from the previous language's, in a run
-that builds several), so a rebuild after one edit does not start over."""
+its words and its file are `search`'s): each paper's terms from what its page shows (in a
+derived language, with those of its source language's page), remembered in the site cache
+by the paper's digest, and each index patched from the one the last run wrote when only some
+papers changed (or from the previous language's, in a run that builds several), so a rebuild
+after one edit does not start over. The rule is code: the cache's fingerprint covers it."""
 
 from __future__ import annotations
 
@@ -115,6 +116,12 @@ class SearchIndexes:
         found = doc_terms([title.text, original.text if original else ""],
                           [*meta.authors, str(meta.year or ""), meta.venue or "",
                            meta.arxiv or ""], shown, self._memo)
+        source = source_of(lang)
+        if source != lang and not alone:
+            # a derived language also holds the terms of the text it is made from (search's
+            # docstring): a Simplified query finds the paper on its Traditional page
+            found = found.union(self.builder.doc(
+                self._doc(pid, source, _key(source, self.digests[pid]))))
         value = self.terms_added[key] = found.encode()
         self.builder.known[value] = found
         if alone:

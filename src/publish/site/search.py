@@ -3,8 +3,12 @@
 
 What is searched: a paper's titles (the one shown in the language and the title as
 published), its authors, year, venue and arXiv id, and the text its page shows in that
-language (the translation where there is one, else the source). Words are cut the same way
-here and in search.js, so a query finds what the index holds:
+language (the translation where there is one, else the source). A derived language's index
+also holds the terms of the text it is made from (zh-Hant: the zh text, field by field), so a
+reader whose input method types Simplified finds a paper on a Traditional page; most
+characters are the same in both scripts, so this adds only the pairs that differ. Queries
+are never converted in the browser. Words are cut the same way here and in search.js, so a
+query finds what the index holds:
 
 - text is folded (NFKD, no combining marks, lower case: "Hyvärinen" is "hyvarinen",
   full-width "ＧＰＴ" is "gpt");
@@ -134,6 +138,11 @@ class DocTerms:
     title: frozenset[str]
     meta: frozenset[str]
     text: frozenset[str]
+
+    def union(self, other: DocTerms) -> DocTerms:
+        """Both papers' terms, field by field."""
+        return DocTerms(self.title | other.title, self.meta | other.meta,
+                        self.text | other.text)
 
     def encode(self) -> str:
         """For the site cache: a line of space-separated terms per field."""
