@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-APT_PACKAGES=(python3-venv fonts-noto-cjk fonts-noto-core fonts-dejavu-core libharfbuzz-subset0
-              libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium)
+APT_PACKAGES=(python3-venv fonts-noto-cjk fonts-noto-core fonts-dejavu-core fonts-noto-color-emoji
+              libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium)
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -424,8 +424,9 @@ def paper_anchor(book_index: int, paper_id: str) -> str:
     return f"p-{book_index}-{paper_id}"
 
 
-@cache
 def environment(project_templates: Path) -> jinja2.Environment:
+    """A Jinja environment of its own for each renderer: its globals are the renderer's
+    language, and a shared one would hand them to the next booklet made in the process."""
     loaders: list[jinja2.BaseLoader] = []
     if project_templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(project_templates)))

@@ -10,12 +10,16 @@ mechanism it uses for spaces (a Pango letter-spacing attribute per run of such c
 - `count_expandable_spaces` also counts those characters, so the slack is divided among
   spaces and characters alike;
 - `Layout.set_text` (called with `justify=True` when a justified line is laid out again
-  with its extra spacing) gives every such run that spacing.
+  with its extra spacing) gives every such run that spacing;
+- `justify_line` leaves out the half step Pango puts after a line's last character.
 
-Pango spaces a run's characters evenly and puts half a step at each end of the run, so a
-line gains exactly one step per character. It is installed once per process, before
-rendering, and only when WeasyPrint still has the two functions it replaces; without them
-the booklet keeps WeasyPrint's own justification (spaces only).
+Pango gives a run with letter spacing s one step between its characters, half a step
+before it (none at the start of a piece of text) and half a step after it (measured: a run
+of k characters widens its text by (k - 1/2)·s when it starts the text, k·s otherwise). The
+half step after the line's last character is not seen, so the line is justified as if it
+were not there: its last character then ends on the margin. Installed once per process,
+before rendering, and only when WeasyPrint still has the functions it replaces; without
+them the booklet keeps WeasyPrint's own justification (spaces only).
 """
 
 from __future__ import annotations
@@ -44,15 +48,27 @@ def install() -> bool:
     except ImportError:
         return False
     count = getattr(inline, "count_expandable_spaces", None)
+    add_spacing = getattr(inline, "add_word_spacing", None)
     set_text = getattr(getattr(line_break, "Layout", None), "set_text", None)
-    if count is None or set_text is None:
+    if count is None or set_text is None or add_spacing is None:
         return False
 
-    def count_expandable(box: Any) -> int:
+    def count_expandable(box: Any) -> float:
         found = count(box)
-        if isinstance(box, boxes.TextBox):
+        if isinstance(box, boxes.TextBox) and CJK.search(box.text):
             found += sum(len(m.group()) for m in CJK.finditer(box.text))
+            if CJK.match(box.text):
+                found -= 0.5
         return found
+
+    def justify_line(context: Any, line: Any, extra_width: float) -> None:
+        expandable = count_expandable(line)  # the original recurses into the patched one
+        texts = [b for b in line.descendants() if isinstance(b, boxes.TextBox) and b.text]
+        if texts and CJK.match(texts[-1].text[-1]):
+            expandable -= 0.5
+        if expandable > 0:
+            add_spacing(context, line, extra_width / expandable, 0)
+
 
     def set_text_spaced(self: Any, text: str, justify: bool = False) -> None:
         set_text(self, text, justify)
@@ -71,6 +87,7 @@ def install() -> bool:
         pango.pango_layout_set_attributes(self.layout, attrs)
 
     inline.count_expandable_spaces = count_expandable
+    inline.justify_line = justify_line
     line_break.Layout.set_text = set_text_spaced
     _installed = True
     return True
