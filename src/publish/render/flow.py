@@ -149,20 +149,17 @@ def known_prefix(hashes: Sequence[str], pos: int, runs: Iterable[Run]) -> int:
 
 
 def plan(hashes: Sequence[str], weights: Sequence[int], pos: int, runs: Iterable[Run],
-         target: int, attempt: int = 0) -> Need:
-    """Which units to render next from `pos`: about `target` weight of them, doubled per
-    failed `attempt` (a run with no cut in it); after an edit, only past the edit and a
-    third of a run beyond, since the pages after it are likely to meet the old ones."""
+         target: int, tried: int = 0) -> Need:
+    """Which units to render next from `pos`: about `target` weight of them; twice as many
+    as a run from `pos` to `tried` that had no cut in it; after an edit, only past the edit
+    and a third of a run beyond, since the pages after it are likely to meet the old ones."""
     n = len(hashes)
+    if tried > pos:
+        return Need(pos, min(n, pos + 2 * (tried - pos)))
     known = known_prefix(hashes, pos, runs)
-    budget = target << attempt
-    if known > pos and attempt == 0:
-        end = known + 1
-        budget = target // 3
-    else:
-        end = pos
+    end, budget = (known + 1, target // 3) if known > pos else (pos, target)
     weight = 0
     while end < n and weight < budget:
         weight += weights[end]
         end += 1
-    return Need(pos, max(end, pos + 1))
+    return Need(pos, min(n, max(end, pos + 1)))

@@ -52,8 +52,7 @@ class Flow:
     context: str = ""
     opening_context: str = ""
     runs: list[Run] = field(default_factory=list)
-    attempt: int = 0
-    stuck_at: int = -1
+    tried: dict[int, int] = field(default_factory=dict)  # start -> furthest end rendered
 
 
 @dataclass
@@ -74,6 +73,7 @@ class Job:
     target: int  # weight of a cold run
     previous: dict[str, list[str]]  # flow key -> runs the previous build used
     units: UnitCache | None = None
+    early: Any = None  # a queue: (key, pages, places) of each run once it is laid out
 
 
 @dataclass
@@ -112,7 +112,11 @@ def _html_task(index: int, positions: list[int]) -> list[list[Any]]:
 def _render_task(kind: str, key: str, html: str, css: str) -> tuple[str, Rendered]:
     job = _JOB
     assert job is not None, "the worker state is set before the pool starts"
-    extra = {"keep_anchors": ("pn-",), "number_slots": True} if kind == "front" else {}
+    extra: dict[str, Any] = {"keep_anchors": ("pn-",), "number_slots": True}
+    if kind != "front":
+        # the chain can go on as soon as the pages are known: tell the main process before
+        # the PDF is written
+        extra = {"laid_out": lambda r: job.early.put((key, r.pages, r.places))}
     layout = render(html, css, job.cache.pdf(kind, key), job.base_url, job.roots, **extra)
     return key, layout
 
@@ -142,8 +146,8 @@ class _Pool:
     def free(self) -> int:
         return self.jobs - len(self.running)
 
-    def next(self) -> list[tuple[str, Any]]:
-        finished, _ = wait(list(self.running), return_when=FIRST_COMPLETED)
+    def next(self, timeout: float | None = None) -> list[tuple[str, Any]]:
+        finished, _ = wait(list(self.running), timeout=timeout, return_when=FIRST_COMPLETED)
         return [(self.running.pop(f), f.result()) for f in finished]
 
     def close(self) -> None:
@@ -259,7 +263,8 @@ class _Chains:
         self.flows = flows
         self.pool = pool
         self.layouts: dict[str, Rendered] = {}
-        self.pending: dict[str, _Task] = {}
+        self.pending: dict[str, _Task] = {}  # sent, not laid out yet
+        self.writing: dict[str, _Task] = {}  # laid out, PDF being written
         self.segments: dict[str, list[Segment]] = {}
         self.rendered = 0
         for flow in flows:
@@ -275,6 +280,7 @@ class _Chains:
         first, while workers are free (a chapter waits for its run before the next)."""
         wanted: list[tuple[int, _Task]] = []
         busy = {id(t.flow) for t in self.pending.values()}
+        free = self.pool.jobs - len(self.pending)  # a run being written frees its core soon
         for flow in self.flows:
             while True:
                 found, pos = resolve(flow.hashes, flow.runs, flow.context,
@@ -284,39 +290,42 @@ class _Chains:
                     break
                 weights = flow.weights
                 need = plan(flow.hashes, weights, pos, flow.runs, self.job.target,
-                            flow.attempt if flow.stuck_at == pos else 0)
+                            flow.tried.get(pos, 0))
+                flow.tried[pos] = max(flow.tried.get(pos, 0), need.end)
                 task = _task(self.job, flow, need.start, need.end)
                 cached = self.job.cache.get("runs", task.key)
                 if cached is None:
                     wanted.append((sum(weights[pos:]), task))
                     break
-                if flow.stuck_at == pos:
-                    flow.attempt += 1  # a cached run that does not get past `pos` either
-                flow.stuck_at = pos
                 self.add(flow, task.key, *cached)
         for _weight, task in sorted(wanted, key=lambda w: -w[0]):
-            if self.pool.free() <= 0:
+            if free <= 0:
                 break
+            free -= 1
             self.pending[task.key] = task
             self.pool.submit(task.key, _render_task, "runs", task.key, task.html, task.css)
 
+    def laid_out(self, key: str, pages: int, places: dict[str, Any]) -> None:
+        """A run's pages are known (its PDF is still being written): its chapter goes on."""
+        task = self.pending.pop(key, None)
+        if task is None:
+            return
+        self.writing[key] = task
+        self.add(task.flow, key, Rendered(pages, 0.0, places=places), task.extra)
+
     def finished(self, key: str, layout: Rendered) -> None:
-        task = self.pending.pop(key)
+        if key in self.pending:  # its layout message is still on its way
+            self.laid_out(key, layout.pages, layout.places)
+        task = self.writing.pop(key)
         self.rendered += 1
+        self.layouts[key] = layout
         self.job.cache.put("runs", key, layout, task.extra)
-        self.add(task.flow, key, layout, task.extra)
-        _found, pos = resolve(task.flow.hashes, task.flow.runs, task.flow.context,
-                              task.flow.opening_context)
-        if pos == task.start:  # no cut in the run: the next one from here is longer
-            task.flow.attempt = task.flow.attempt + 1 if task.flow.stuck_at == pos else 1
-        else:
-            task.flow.attempt = 0
-        task.flow.stuck_at = task.start
 
 
 def run_all(job: Job, jobs: int, progress: Progress | None = None) -> Done:
     global _JOB
     _JOB = job
+    job.early = get_context("fork").Queue()
     pool = _Pool(max(1, jobs))
     try:
         warnings, math = _units_to_html(job, pool, progress)
@@ -343,12 +352,14 @@ def run_all(job: Job, jobs: int, progress: Progress | None = None) -> Done:
                          total, "pages")
             if not pool.running:
                 break
-            for tag, (key, layout) in pool.next():
+            for tag, (key, layout) in pool.next(timeout=0.02):
                 if tag == "front":
                     front = (layout, {})
                     job.cache.put("front", key, layout, {})
                 else:
                     chains.finished(key, layout)
+            while not job.early.empty():
+                chains.laid_out(*job.early.get())
         assert front is not None, "the front matter is rendered or cached"
         job.cache.touch("front", front_key)
         for key in {s.run.key for ss in chains.segments.values() for s in ss}:
@@ -358,3 +369,4 @@ def run_all(job: Job, jobs: int, progress: Progress | None = None) -> Done:
     finally:
         _JOB = None
         pool.close()
+        job.early.close()
