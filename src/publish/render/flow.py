@@ -149,15 +149,17 @@ def known_prefix(hashes: Sequence[str], pos: int, runs: Iterable[Run]) -> int:
 
 
 def plan(hashes: Sequence[str], weights: Sequence[int], pos: int, runs: Iterable[Run],
-         target: int, tried: int = 0) -> Need:
+         target: int, tried: int = 0, after_edit: int | None = None) -> Need:
     """Which units to render next from `pos`: about `target` weight of them; twice as many
-    as a run from `pos` to `tried` that had no cut in it; after an edit, only past the edit
-    and a third of a run beyond, since the pages after it are likely to meet the old ones."""
+    as a run from `pos` to `tried` that had no cut in it; after an edit, only the edited
+    unit and `after_edit` weight beyond (a few pages), where the pages are likely to meet
+    the old ones again."""
     n = len(hashes)
     if tried > pos:
         return Need(pos, min(n, pos + 2 * (tried - pos)))
     known = known_prefix(hashes, pos, runs)
-    end, budget = (known + 1, target // 3) if known > pos else (pos, target)
+    beyond = target // 3 if after_edit is None else after_edit
+    end, budget = (known + 1, beyond) if known > pos else (pos, target)
     weight = 0
     while end < n and weight < budget:
         weight += weights[end]

@@ -40,7 +40,11 @@ from .text import FALLBACKS
 from .units import CACHE_NAME, UnitCache, fingerprint
 
 RENDER_VERSION = "2"  # bump when a change here alters the output for the same HTML and CSS
-RUN_WEIGHT = 40_000  # characters of unit HTML in a cold run: about 12 pages
+# Characters of text in a run: a cold one, about 120 pages (a chapter's runs are a chain, so
+# few long ones finish first: each waits for the one before and for a free worker; WeasyPrint
+# takes about as long a page either way); and past an edit, about 8 pages.
+RUN_WEIGHT = 400_000
+EDIT_WEIGHT = 25_000
 
 Progress = Callable[[int, int, str], None]
 
@@ -55,6 +59,7 @@ class PdfRequest:
     use_cache: bool = True
     jobs: int = 0  # 0: one per CPU
     run_weight: int = RUN_WEIGHT  # smaller runs: more joins (the tests check they are unseen)
+    edit_weight: int = EDIT_WEIGHT
 
 
 @dataclass
@@ -207,7 +212,8 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
               day=format_day(_today(), ui_lang(lang)), css=renderer.css(),
               opening_css=renderer.css(opening=True), key_base=_key_base(roots[:2]),
               cache=cache, base_url=config.root.as_uri() + "/", roots=roots,
-              target=request.run_weight, previous=cache.flows(booklet),
+              target=request.run_weight, after_edit=request.edit_weight,
+              previous=cache.flows(booklet),
               units=_unit_cache(config, request, roots[:2]))
     done = run_all(job, request.jobs or os.cpu_count() or 1, progress)
     target = request.out or default_out(config, request)

@@ -71,6 +71,7 @@ class Job:
     base_url: str
     roots: list[Path]
     target: int  # weight of a cold run
+    after_edit: int  # weight rendered past an edit
     previous: dict[str, list[str]]  # flow key -> runs the previous build used
     units: UnitCache | None = None
     early: Any = None  # a queue: (key, pages, places) of each run once it is laid out
@@ -290,7 +291,7 @@ class _Chains:
                     break
                 weights = flow.weights
                 need = plan(flow.hashes, weights, pos, flow.runs, self.job.target,
-                            flow.tried.get(pos, 0))
+                            flow.tried.get(pos, 0), self.job.after_edit)
                 flow.tried[pos] = max(flow.tried.get(pos, 0), need.end)
                 task = _task(self.job, flow, need.start, need.end)
                 cached = self.job.cache.get("runs", task.key)
