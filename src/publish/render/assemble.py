@@ -159,14 +159,15 @@ def _stamp_numbers(out: Pdf, front: Part, where: dict[str, tuple[int, float, flo
         stamper.stamp(page, items)
 
 
-def _dest(out: Pdf, page: int, left: float, top: float) -> Array:
-    return Array([out.pages[page].obj, Name.XYZ, left, top, 0])
+def _dest(pages: list[pikepdf.Object], page: int, left: float, top: float) -> Array:
+    return Array([pages[page], Name.XYZ, left, top, 0])
 
 
 def _link_contents(out: Pdf, front_pages: int, where: dict[str, tuple[int, float, float]],
                    labels: dict[str, str]) -> None:
     """A contents entry links to its own number marker (`#pn-…`); send it to the page the
     entry names instead."""
+    pages = [page.obj for page in out.pages]
     for index in range(front_pages):
         for annot in out.pages[index].obj.get("/Annots", Array()):
             dest = annot.get("/Dest")
@@ -177,7 +178,7 @@ def _link_contents(out: Pdf, front_pages: int, where: dict[str, tuple[int, float
             if found is None:
                 del annot["/Dest"]
                 continue
-            annot.Dest = _dest(out, *found)
+            annot.Dest = _dest(pages, *found)
             if name in labels:
                 annot.Contents = pikepdf.String(labels[name])
 
@@ -185,13 +186,14 @@ def _link_contents(out: Pdf, front_pages: int, where: dict[str, tuple[int, float
 def _outline(out: Pdf, pieces: list[Piece], starts: list[int]) -> None:
     """Bookmarks nested by CSS level across pieces: a paper in a run that continues a
     chapter hangs under the chapter's bookmark from an earlier run."""
+    pages = [page.obj for page in out.pages]  # a page object looked up once, not per mark
     with out.open_outline() as outline:
         stack: list[tuple[int, OutlineItem]] = []
         for piece, start in zip(pieces, starts, strict=True):
             for page, level, label, x, y in piece.part.layout.bookmarks:
                 if not piece.first_page <= page < piece.end_page:
                     continue
-                item = OutlineItem(label, _dest(out, start + page - piece.first_page, x, y))
+                item = OutlineItem(label, _dest(pages, start + page - piece.first_page, x, y))
                 while stack and stack[-1][0] >= level:
                     stack.pop()
                 if stack:

@@ -99,6 +99,7 @@ def render(html: str, css: str, target: Path, base_url: str, roots: list[Path],
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         target.parent.mkdir(parents=True, exist_ok=True)
         doc.write_pdf(tmp, pdf_tags=True)
+        _simplify(tmp)
         os.replace(tmp, target)
     finally:
         LOGGER.removeHandler(collect)
@@ -106,6 +107,16 @@ def render(html: str, css: str, target: Path, base_url: str, roots: list[Path],
     out.warnings = [f"refused to load {url}" for url in fetcher.refused] + [
         m for m in collect.messages if "refused to load" not in m]
     return out
+
+
+def _simplify(path: Path) -> None:
+    import pikepdf
+
+    from .tags import simplify
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        simplify(pdf)
+        pdf.save(path)
 
 
 def _style(box: Any) -> tuple[float, float, float, float, str, int]:
