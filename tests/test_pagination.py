@@ -61,8 +61,8 @@ def test_an_edited_unit_is_rendered_again_from_the_last_cut_before_it() -> None:
                end=(3, False))
     segments, stop = resolve("abcdEfgh", [old], "ctx", "open")  # e was edited
     assert stop == 3 and segments[-1].end == 3  # d is the last cut before e
-    need = plan("abcdEfgh", [1] * 8, stop, [old], target=9)
-    assert (need.start, need.end) == (3, 8)  # d, the edit, and a third of a run beyond
+    need = plan("abcdEfgh", [1] * 8, stop, [old], target=9, after_edit=2)
+    assert (need.start, need.end) == (3, 7)  # d, the edit, and a little beyond
     assert plan("abcdEfgh", [1] * 8, 3, [old], target=9, tried=5).end == 7  # no cut: twice
     # the new run meets the old pages again at f: the rest comes from the old run
     new = _run("b", "dEfgh", "^.^..", [0, 0, 1, 1, 2], end=(2, False))

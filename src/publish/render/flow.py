@@ -70,6 +70,7 @@ class Need:
 
     start: int
     end: int
+    rebuild: bool = False  # after an edit, among known pages
 
 
 def _reach(run: Run, i: int, hashes: Sequence[str], pos: int) -> tuple[int, int] | None:
@@ -133,35 +134,29 @@ def resolve(hashes: Sequence[str], runs: Sequence[Run], context: str, opening: s
     return segments, pos
 
 
-def known_prefix(hashes: Sequence[str], pos: int, runs: Iterable[Run]) -> int:
-    """The first unit from `pos` on that no known run has in this order: where an edit is."""
-    best = pos
-    for run in runs:
-        for i, unit in enumerate(run.units):
-            if unit.hash != hashes[pos]:
-                continue
-            k = i
-            while (k < len(run.units) and pos + k - i < len(hashes)
-                   and run.units[k].hash == hashes[pos + k - i]):
-                k += 1
-            best = max(best, pos + k - i)
-    return best
+def _known_hashes(runs: Iterable[Run]) -> set[str]:
+    return {unit.hash for run in runs for unit in run.units}
 
 
 def plan(hashes: Sequence[str], weights: Sequence[int], pos: int, runs: Iterable[Run],
          target: int, tried: int = 0, after_edit: int | None = None) -> Need:
-    """Which units to render next from `pos`: about `target` weight of them; twice as many
-    as a run from `pos` to `tried` that had no cut in it; after an edit, only the edited
-    unit and `after_edit` weight beyond (a few pages), where the pages are likely to meet
-    the old ones again."""
+    """Which units to render next from `pos`: twice as many as a run from `pos` to `tried`
+    that had no cut in it; in a rebuild (some run has unit `pos`), through the first unit
+    no run has (the edit) and `after_edit` weight beyond, where the new pages are likely to
+    meet old ones again (a shift is absorbed where a page ends with room to spare); else,
+    about `target` weight."""
     n = len(hashes)
     if tried > pos:
         return Need(pos, min(n, pos + 2 * (tried - pos)))
-    known = known_prefix(hashes, pos, runs)
-    beyond = target // 3 if after_edit is None else after_edit
-    end, budget = (known + 1, beyond) if known > pos else (pos, target)
+    known = _known_hashes(runs)
+    rebuild = hashes[pos] in known
+    if rebuild:
+        edit = next((i for i in range(pos, n) if hashes[i] not in known), pos)
+        end, budget = edit + 1, target // 3 if after_edit is None else after_edit
+    else:
+        end, budget = pos, target
     weight = 0
     while end < n and weight < budget:
         weight += weights[end]
         end += 1
-    return Need(pos, min(n, max(end, pos + 1)))
+    return Need(pos, min(n, max(end, pos + 1)), rebuild)

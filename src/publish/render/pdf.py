@@ -42,9 +42,10 @@ from .units import CACHE_NAME, UnitCache, fingerprint
 RENDER_VERSION = "2"  # bump when a change here alters the output for the same HTML and CSS
 # Characters of text in a run: a cold one, about 120 pages (a chapter's runs are a chain, so
 # few long ones finish first: each waits for the one before and for a free worker; WeasyPrint
-# takes about as long a page either way); and past an edit, about 3 pages.
+# takes about as long a page either way); and past an edit, about 10 pages (where a grown
+# paper's shift is absorbed, in nine edits out of ten).
 RUN_WEIGHT = 400_000
-EDIT_WEIGHT = 10_000
+EDIT_WEIGHT = 30_000
 
 Progress = Callable[[int, int, str], None]
 

@@ -30,6 +30,9 @@ from .units import UnitCache, unit_key
 Progress = Callable[[int, int, str], None]
 _TAGS = re.compile(r"<svg.*?</svg>|<[^>]*>", re.DOTALL)
 HTML_BATCH = 48  # units per HTML task: small enough to spread a large chapter over workers
+# A unit's weight, the room it takes: its text, and its heading as much text again as takes
+# the same room (a paper that is only its heading takes a sixth of a page).
+UNIT_WEIGHT = 500
 
 
 @dataclass
@@ -47,13 +50,14 @@ class Flow:
     html: list[str] = field(default_factory=list)
     hashes: list[str] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)
-    weights: list[int] = field(default_factory=list)  # characters of text, not markup
+    weights: list[int] = field(default_factory=list)  # text, not markup (UNIT_WEIGHT)
     titles: dict[str, Label] = field(default_factory=dict)
     opening: str = ""
     context: str = ""
     opening_context: str = ""
     runs: list[Run] = field(default_factory=list)
     tried: dict[int, int] = field(default_factory=dict)  # start -> furthest end rendered
+    rebuilt: int = 0  # runs after an edit that did not meet the old pages yet
 
 
 @dataclass
@@ -225,7 +229,7 @@ def _units_to_html(job: Job, pool: _Pool, progress: Progress | None) -> tuple[li
             anchor = f"p-{flow.book_index}-{unit.paper}"
             flow.html.append(html)
             flow.hashes.append(digest(html))
-            flow.weights.append(len(_TAGS.sub("", html)))
+            flow.weights.append(len(_TAGS.sub("", html)) + UNIT_WEIGHT)
             flow.anchors.append(anchor)
             flow.titles[anchor] = Label(title, lang)
             warnings.extend(w for w in warned if w not in warnings)
@@ -312,9 +316,12 @@ class _Chains:
                 if pos >= len(flow.hashes) or id(flow) in busy:
                     break
                 weights = flow.weights
+                # past an edit, each run that has not met the old pages is twice as long:
+                # a few long runs rather than many short ones where cuts are far apart
                 need = plan(flow.hashes, weights, pos, flow.runs, self.job.target,
-                            flow.tried.get(pos, 0), self.job.after_edit)
+                            flow.tried.get(pos, 0), self.job.after_edit << flow.rebuilt)
                 flow.tried[pos] = max(flow.tried.get(pos, 0), need.end)
+                flow.rebuilt += need.rebuild
                 task = _task(self.job, flow, need.start, need.end)
                 cached = self.job.cache.get("runs", task.key)
                 if cached is None:
