@@ -1,6 +1,7 @@
 """The whole site against Hugo building the same content tree, in the same run.
 
     python benchmarks/bench_site.py [PROJECT] [--repeat N] [--no-bytecode-cache]
+                                    [--compare OLD_SRC]
                                        (default: this repository, 3 rounds)
 
 Hugo gets a config and a minimal layout (a page per paper with its Markdown body, a list
@@ -16,6 +17,12 @@ makes this sandbox do). Each round times Hugo, publish cold and publish after th
 back to back, so a ratio compares runs under the same load; the summary is the median
 ratio over the rounds, and the best time of each. CPU is user + system of the process and
 its workers. The rebuilt page must show the new sentence, or the benchmark fails.
+`--compare OLD_SRC` (the `src` folder of another checkout, e.g. a `git worktree` of the
+commit before a change) also times that version's cold build and rebuild in every round,
+on its own copy of the project, before or after this version's (alternately: the disk is
+still busy with what the previous build wrote): before and after, each against the same
+round's Hugo. The site's search index is part of `publish html`, so of every cold
+build and rebuild measured here.
 Targets: cold ≤ 4× Hugo; one-paper rebuild faster than Hugo's full build.
 """
 
@@ -62,11 +69,14 @@ weight = 2
 ENV = dict(os.environ)
 
 
-def _time(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system, with every process it waited for)."""
+def _time(cmd: list[str], cwd: Path | None = None, src: Path | None = None,
+          ) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, with every process it waited for); `src`: run
+    the publish of that source folder."""
+    env = {**ENV, "PYTHONPATH": str(src)} if src is not None else ENV
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, env=ENV)
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -102,6 +112,21 @@ def _forget_site(project: Path, out: Path) -> None:
             path.unlink()
 
 
+def _cold_and_edit(publish: list[str], project: Path, out: Path, name: str, sentence: str,
+                   src: Path | None) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A cold build into a new folder, then the rebuild after `sentence` is appended to the
+    English paper `name`; the rebuilt page must show it."""
+    _forget_site(project, out)
+    cold = _time([*publish, "html", "--out", str(out)], src=src)
+    paper = project / "content" / "en" / name
+    paper.write_text(paper.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
+    edit = _time([*publish, "html", "--out", str(out)], src=src)
+    page = (out / "en" / "papers" / name.replace(".md", ".html")).read_text("utf-8")
+    if sentence not in page:
+        sys.exit(f"the rebuilt page of {name} does not show the edit")
+    return cold, edit
+
+
 def _median(values: list[float]) -> float:
     ordered = sorted(values)
     mid = len(ordered) // 2
@@ -117,15 +142,23 @@ def main() -> None:
         i = args.index("--repeat")
         repeat = int(args[i + 1])
         del args[i : i + 2]
+    compare: Path | None = None
+    if "--compare" in args:
+        i = args.index("--compare")
+        compare = Path(args[i + 1]).resolve()
+        del args[i : i + 2]
     project = Path(args[0]).resolve() if args else REPO
     if not shutil.which("hugo"):
-        sys.exit("hugo not found: sudo apt-get install hugo")
+        sys.exit("hugo not found: scripts/install.sh --bench (or sudo apt-get install hugo)")
     rounds: list[dict[str, tuple[float, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         copy = work / "proj"
         shutil.copytree(project, copy, ignore=shutil.ignore_patterns("build", ".git", ".venv"))
         site = hugo_site(copy, work)
+        other = work / "proj-old"
+        if compare is not None:
+            shutil.copytree(copy, other)
         if bytecode:
             # An installed program has its modules compiled (pip does it at install time);
             # this sandbox sets PYTHONDONTWRITEBYTECODE, which would make every run compile
@@ -137,6 +170,10 @@ def main() -> None:
         _time(["hugo", "--quiet", "-d", str(work / "warmup")], cwd=site)
         publish = [str(PUBLISH), "--root", str(copy)]
         _time([*publish, "list", "--format", "json"])  # the content index, as in daily use
+        old_publish = [sys.executable, "-c", "import sys; from publish.cli import main; "
+                       "sys.argv[0] = 'publish'; main()", "--root", str(other)]
+        if compare is not None:
+            _time([*old_publish, "list", "--format", "json"], src=compare)
         papers = sorted((copy / "content" / "en").glob("*.md"))
         paper = papers[len(papers) // 2]
         # Hugo, cold and the one-paper rebuild back to back in each round, so that the
@@ -148,15 +185,18 @@ def main() -> None:
             # up to four times as much, and deleting publish's previous output just before its
             # cold build (while Hugo's went to a fresh folder) measured the kernel, unfairly.
             out = work / f"html{n}"
-            _forget_site(copy, out)
-            cold = _time([*publish, "html", "--out", str(out)])
             sentence = f"One more sentence, number {n + 1}."
-            paper.write_text(paper.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
-            edit = _time([*publish, "html", "--out", str(out)])
-            page = (out / "en" / "papers" / f"{paper.stem}.html").read_text("utf-8")
-            if sentence not in page:
-                sys.exit(f"the rebuilt page of {paper.stem} does not show the edit")
-            rounds.append({"hugo": hugo, "cold": cold, "edit": edit})
+            this = {"hugo": hugo}
+            runs = [("", publish, copy, out, None)]
+            if compare is not None:
+                # which version follows Hugo alternates: the disk is still busy with what
+                # the previous build wrote, and that should favour neither
+                old = ("old ", old_publish, other, work / f"old-html{n}", compare)
+                runs = [runs[0], old] if n % 2 == 0 else [old, runs[0]]
+            for name, command, project_copy, folder, src in runs:
+                this[f"{name}cold"], this[f"{name}edit"] = _cold_and_edit(
+                    command, project_copy, folder, paper.name, sentence, src)
+            rounds.append(this)
         pages = sum(1 for _ in out.rglob("*.html"))
         hugo_pages = sum(1 for _ in (work / "public0").rglob("*.html"))
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -168,6 +208,21 @@ def main() -> None:
         (hw, hc), (cw, cc), (ew, ec) = r["hugo"], r["cold"], r["edit"]
         print(f"{n:5}   {hw:5.2f} / {hc:5.2f}   {cw:5.2f} / {cc:5.2f}  {cw / hw:5.2f}"
               f"   {ew:5.2f} / {ec:5.2f}  {ew / hw:5.2f}")
+    if compare is not None:
+        print(f"the same rounds, {compare} (before):")
+        print("round   hugo wall       cold wall/CPU  ×Hugo   edit wall/CPU  ×Hugo")
+        for n, r in enumerate(rounds, 1):
+            (hw, _), (cw, cc), (ew, ec) = r["hugo"], r["old cold"], r["old edit"]
+            print(f"{n:5}   {hw:5.2f}           {cw:5.2f} / {cc:5.2f}  {cw / hw:5.2f}"
+                  f"   {ew:5.2f} / {ec:5.2f}  {ew / hw:5.2f}")
+        def med(key: str, of: str, index: int) -> float:
+            return _median([r[key][index] / r[of][index] for r in rounds])
+
+        print(f"before: median cold {med('old cold', 'hugo', 0):.2f}× Hugo, rebuild "
+              f"{med('old edit', 'hugo', 0):.2f}×; after/before, wall: cold "
+              f"{med('cold', 'old cold', 0):.2f}, rebuild {med('edit', 'old edit', 0):.2f}; "
+              f"CPU: cold {med('cold', 'old cold', 1):.2f}, rebuild "
+              f"{med('edit', 'old edit', 1):.2f}")
     cold_ratio = _median([r["cold"][0] / r["hugo"][0] for r in rounds])
     edit_ratio = _median([r["edit"][0] / r["hugo"][0] for r in rounds])
     best = {k: min(r[k][0] for r in rounds) for k in ("hugo", "cold", "edit")}

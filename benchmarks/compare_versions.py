@@ -11,6 +11,8 @@ versions alternate run by run, so both see the same load. Scenarios:
   status-cold   rm build/, `publish status --format json`
   status-warm   `publish status --format json`, nothing changed
   status-warm1  one English file edited (a word), then status
+  load-cold     rm build/index.sqlite, `publish list --format json` (every file read)
+  load-warm     `publish list --format json`, nothing changed (the index warm)
   html-cold     rm build/html and build/site-cache.sqlite, `publish html` (index warm)
   pdf-edit      one word of a paper changed, then `publish pdf --lang en` (chunk cache warm)
 
@@ -66,6 +68,11 @@ def scenario(name: str, src: Path, project: Path, n: int, out: Path) -> float:
     if name == "status-warm1":
         edit_word(project, n)
         return run(src, project, "status", "--format", "json", out=out)
+    if name == "load-cold":
+        (project / "build" / "index.sqlite").unlink(missing_ok=True)
+        return run(src, project, "list", "--format", "json", out=out)
+    if name == "load-warm":
+        return run(src, project, "list", "--format", "json", out=out)
     if name == "html-cold":
         shutil.rmtree(project / "build" / "html", ignore_errors=True)
         (project / "build" / "site-cache.sqlite").unlink(missing_ok=True)
@@ -78,7 +85,9 @@ def scenario(name: str, src: Path, project: Path, n: int, out: Path) -> float:
 
 def prepare(name: str, src: Path, project: Path) -> None:
     """What a scenario starts from: a warm cache where it measures a warm run."""
-    if name in ("status-warm", "status-warm1"):
+    if name == "load-warm":
+        run(src, project, "list", "--format", "json")
+    elif name in ("status-warm", "status-warm1"):
         run(src, project, "status", "--format", "json")
     elif name == "html-cold":
         run(src, project, "list", "--format", "json")  # the content index warm
@@ -112,9 +121,9 @@ def main() -> int:
             for tag in (("old", "new") if n % 2 == 0 else ("new", "old")):
                 times[tag].append(scenario(args.scenario, versions[tag], projects[tag], n,
                                            scratch / tag))
-        if args.scenario.startswith("status") and (scratch / "old").exists():
-            if (scratch / "old").read_bytes() != (scratch / "new").read_bytes():
-                raise SystemExit("compare_versions: the two versions printed different JSON")
+        if (args.scenario.startswith(("status", "load")) and (scratch / "old").exists()
+                and (scratch / "old").read_bytes() != (scratch / "new").read_bytes()):
+            raise SystemExit("compare_versions: the two versions printed different JSON")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     old, new = statistics.median(times["old"]), statistics.median(times["new"])

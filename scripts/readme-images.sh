@@ -2,7 +2,8 @@
 # Make the README's pictures again from the committed content:
 #   docs/images/booklet-zh.png         two pages of the Chinese booklet of one list
 #   docs/images/booklet-bilingual.png  two pages of the bilingual booklet of another list
-#   docs/images/site.png               the first list's page of the site, in headless Chromium
+#   docs/images/site.png               the site's search page, in Chinese, with a Chinese query
+#                                      typed (headless Chromium runs the page's own script)
 # Needs the virtualenv (scripts/install.sh), poppler's pdftoppm and Chromium. Each PNG must
 # stay under 150 KB; the script fails if one does not.
 #
@@ -35,10 +36,11 @@ spread "$work/booklet.pdf" zh
 "$PUBLISH" pdf --lang bilingual --list "$BILINGUAL_LIST" --out "$work/bilingual.pdf"
 spread "$work/bilingual.pdf" bilingual
 
+QUERY=%E8%AF%AD%E8%A8%80%E6%A8%A1%E5%9E%8B  # 语言模型, "language model"
 "$PUBLISH" html --out "$work/site"
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars \
-  --screenshot="$work/site.png" --window-size=1000,700 \
-  "file://$work/site/zh/lists/$LIST.html" >"$work/chromium.log" 2>&1 \
+  --virtual-time-budget=5000 --screenshot="$work/site.png" --window-size=1000,700 \
+  "file://$work/site/zh/search.html?q=$QUERY" >"$work/chromium.log" 2>&1 \
   || { cat "$work/chromium.log" >&2; exit 1; }
 
 "$PYTHON" - "$work" "$OUT" <<'PY'

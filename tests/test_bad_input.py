@@ -120,8 +120,6 @@ def test_file_name_that_is_not_an_id(small: Path):
 
 @pytest.mark.parametrize("data, line, words", [
     (b"1. A Paper\n1 234 citations\nText \xff\xfe here\n", 3, "not valid UTF-8"),
-    (b"\xef\xbb\xbf1. A Paper\n1 234 citations\nText\n", 1, "byte-order mark"),
-    (b"1. A Paper\r\n1 234 citations\r\nText\r\n", 1, "CRLF"),
     (b"", 1, "empty file"),
     (b"just some words\nthat are no list\n", 1, "cannot tell which reading-list shape"),
 ])
@@ -132,6 +130,22 @@ def test_bad_import_sources_write_nothing(project: Path, data: bytes, line: int,
                     "list.txt", line)
     assert words in msg
     assert tree_hashes(project) == {}
+
+
+@pytest.mark.parametrize("bom, newline", [(b"\xef\xbb\xbf", b"\n"), (b"", b"\r\n"),
+                                          (b"\xef\xbb\xbf", b"\r\n"), (b"", b"\r")])
+def test_a_byte_order_mark_and_crlf_are_normal_in_a_source(project: Path, bom: bytes,
+                                                           newline: bytes):
+    """What Excel and Zotero write (a BOM, CRLF) is a normal source, unlike content/ files."""
+    lines = [b"1. A Paper", b"1 234 citations", b"Text", b"2. Another Paper",
+             b"5 citations", b"More text", b""]
+    source = project.parent / "list.txt"
+    source.write_bytes(bom + newline.join(lines))
+    result = run(project, "import", str(source), "--list", "demo", "--lang", "en",
+                 "--report", "json")
+    assert result.exit_code == 0, result.output
+    assert '"created": [\n    "a-paper",\n    "another-paper"' in result.output
+    assert (project / "content/en/a-paper.md").read_text("utf-8").startswith("---\ntitle: A Paper")
 
 
 def test_bad_content_encoding_is_reported_with_its_line(small: Path):

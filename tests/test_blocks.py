@@ -14,7 +14,13 @@ def test_slugs_are_stable_ascii_and_never_paths():
         "lora-low-rank-adaptation-of-large-language-models")
     assert slugify("Fréchet Audio Distance") == "frechet-audio-distance"
     assert slugify("Patch n’ Pack: NaViT") == "patch-n-pack-navit"
-    assert slugify("注意力") .startswith("paper-")
+    # No Latin letters: spelled out, never a hash or a bare number.
+    assert slugify("注意力") == "zhu-yi-li"
+    assert slugify("神经网络七十年：回顾与展望") == (
+        "shen-jing-wang-luo-qi-shi-nian-hui-gu-yu-zhan-wang")
+    assert slugify("第2章") == "di-2-zhang"
+    assert slugify("Нейронные сети") == "neyronnye-seti"
+    assert slugify("🦜🔗").startswith("paper-")  # symbols alone: nothing to spell
     assert len(slugify("word " * 100)) <= 80
     for bad in ("..", "../etc/passwd", "a/b", "Upper-Case", "", "a--b", "-a"):
         assert check_id(bad) is not None, bad

@@ -69,7 +69,7 @@ def test_first_issue_second_issue_and_feed(project: Path, tmp_path: Path) -> Non
     assert f'href="{BASE}en/papers/' in page
     assert "<style" in page and "prefers-color-scheme: dark" in page
     assert 'style="' in page and '<html lang="en">' in page
-    assert 'class="pre"' in page  # preheader
+    assert 'class="pre"' not in page and "display:none" not in page  # no hidden text
     assert "Papers List" in plain and "and 929 more" in plain
     # the plain part is text: no tags, no HTML escapes ("<0.5MB" is in a title)
     assert "<0.5MB" in plain and "&lt;" not in plain and "<p" not in plain
@@ -198,7 +198,7 @@ def test_previews_spend_nothing_and_link_the_local_site(bare: Path, tmp_path: Pa
     target = (page.parent / href.group(1)).resolve()
     assert target == (bare / "build" / "html" / "en" / "lists" / "papers-list.html").resolve()
     plain = (bare / "build" / "digest" / "issue-1.zh.txt").read_text("utf-8")
-    assert "另有 929 篇: build/html/zh/lists/papers-list.html" in plain
+    assert "另有 929 篇：build/html/zh/lists/papers-list.html" in plain
 
 
 def test_more_links_the_site_when_the_address_is_known(bare: Path, tmp_path: Path) -> None:

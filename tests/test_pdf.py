@@ -289,8 +289,9 @@ def test_a_paper_cannot_pull_local_files_or_the_network(fixture_en: tuple[Path, 
     assert "root:x:0:0" not in text
     assert "<script>alert('pwned')</script>" in text  # shown as text, never run or parsed
     assert "{{ config }}" in text  # content is data, never template code
-    assert "refused to load https://example.com/tracker.png" in output
-    assert "refused to load file:///etc/passwd" in output
+    # a remote image is its alt text: never even asked for (issue 16)
+    assert "tracker.png" not in output and "remote" in text
+    assert "refused to load file:///etc/passwd" in output  # the relative path's target
 
 @pytest.mark.slow
 def test_papers_link_to_arxiv(fixture_en: tuple[Path, str]) -> None:

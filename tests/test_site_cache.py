@@ -147,8 +147,8 @@ def _formulas() -> list[tuple[str, bool]]:
 
 _LIGHT = """
 import json, sys
-from publish.render.math import mathml_math
-out = [mathml_math(tex, display) for tex, display in json.load(sys.stdin)]
+from publish.render.math import raw_mathml
+out = [raw_mathml(tex, display) for tex, display in json.load(sys.stdin)]
 assert "ziamath" not in sys.modules
 json.dump(out, sys.stdout)
 """
@@ -232,8 +232,10 @@ def test_a_new_renderer_empties_the_cache(small: Path, tmp_path: Path,
     # what an older renderer left in the cache...
     _build(small)
     with sqlite3.connect(small / "build" / site_cache.CACHE_NAME) as con:
-        stale = con.execute("UPDATE entries SET value = '<p>STALE</p>' WHERE kind = 'block'")
-        assert stale.rowcount >= 2
+        keys = [k for (k,) in con.execute("SELECT key FROM entries WHERE kind = 'block'")]
+        assert len(keys) >= 2  # (sealed with their CRC, as the cache writes them)
+        con.executemany("UPDATE entries SET value = ? WHERE kind = 'block' AND key = ?",
+                        [(site_cache._sealed("block", k, "<p>STALE</p>"), k) for k in keys])
     shutil.rmtree(small / "build" / "html")
     _build(small)
     assert "STALE" in _page(small, "en/papers/beta.html")  # (the cache is what is served)
@@ -306,11 +308,13 @@ def test_rebuild_renders_only_the_changed_paper(small: Path) -> None:
     _write_paper(small, "gamma", PAPERS["gamma"] + "\nOne more sentence.\n")
     result = _build(small)
     # the paper is untranslated in zh before and after: its state, and so its lists and
-    # the indexes, did not change
-    assert set(result.written_paths) == {f"{lang}/papers/gamma.html"
-                                         for lang in ("en", "zh", "zh-Hant")}
-    assert result.rendered == 3
+    # the indexes, did not change; its text did, and the search indexes hold it
+    langs = ("en", "zh", "zh-Hant")
+    assert set(result.written_paths) == {f"{lang}/papers/gamma.html" for lang in langs} | {
+        f"{lang}/search-index.js" for lang in langs}
+    assert result.rendered == 6
     assert "One more sentence." in _page(small, "zh-Hant/papers/gamma.html")
+    assert '"sentence":' in _page(small, "zh/search-index.js")
 
 
 def test_a_deleted_page_is_written_again(small: Path) -> None:

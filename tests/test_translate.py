@@ -353,15 +353,19 @@ def test_a_killed_run_resumes_without_resending_finished_blocks(proj: Path):
 
 
 @pytest.mark.slow
-def test_a_second_concurrent_run_refuses(proj: Path):
+def test_a_second_concurrent_run_waits_then_refuses(proj: Path):
     with TranslationServer("hang") as srv:
         child = _cli(proj, srv, "--to", "zh", "--timeout", "30", "--jobs", "1")
         try:
             _wait_for(lambda: srv.requests >= 1)
             before = tree_hashes(proj)
-            second = translate(proj, srv, "--to", "zh")
+            started = time.monotonic()
+            second = translate(proj, srv, "--to", "zh", "--wait", "1")
+            assert time.monotonic() - started >= 1  # it waited, saying so, then gave up
             assert second.exit_code == 2
-            assert "another `publish translate` is running on this project" in second.output
+            assert "waiting for another run to finish writing" in second.output
+            assert "another run is writing to this project (`publish translate`" in \
+                second.output
             assert f"pid {child.pid}" in second.output
             assert tree_hashes(proj) == before and srv.requests == 1
         finally:

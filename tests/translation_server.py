@@ -13,6 +13,8 @@ The answer depends on `mode`:
     garbage   200 with a body that is not JSON
     mangle    echo with the first placeholder ⟦N⟧ damaged to ⟦N
     hang      accepts the request and never answers (until the server stops)
+    huge      a lying server: echo followed by 3,000,000 characters
+    control   echo with an escape sequence (ESC [31m) and a BEL in it
 
     with TranslationServer(mode="echo") as server:
         server.url            # http://127.0.0.1:PORT/
@@ -30,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-MODES = ("echo", "slow", "429", "500", "garbage", "mangle", "hang")
+MODES = ("echo", "slow", "429", "500", "garbage", "mangle", "hang", "huge", "control")
 _PLACEHOLDER_RE = re.compile(r"⟦(\d+)⟧")
 
 
@@ -107,6 +109,10 @@ class TranslationServer:
             return 200, {}, b"<html>not json{"
         if mode == "mangle":
             echo = _PLACEHOLDER_RE.sub(lambda m: f"⟦{m.group(1)}", echo, count=1)
+        if mode == "huge":
+            echo += " " + "译" * 3_000_000
+        if mode == "control":
+            echo = "\x1b[31m" + echo + "\x07"
         body = json.dumps({"translatedText": echo}, ensure_ascii=False).encode("utf-8")
         return 200, {}, body
 

@@ -8,6 +8,11 @@ a list. A translated block is preceded by a marker line that says what it transl
 Blocks without a marker are originals in the file's own language. Markers live beside their
 block (not in the front matter) so a person who moves, deletes or inserts paragraphs moves
 the bookkeeping with the text and cannot misalign it.
+
+An original that came from a bibliographic service (`publish enrich`: a paper's abstract)
+says so with an abstract marker; it is an original like any other, only its provenance known:
+
+    <!-- abstract source=arxiv id=1706.03762 at=2026-12-05 -->
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ class Block:
     state: str | None = None
     by: str | None = None
     at: str | None = None
+    # Where an original came from, when a service supplied it: "arxiv:1706.03762" (the
+    # abstract marker's source and id). None for text a person or a list wrote.
+    provenance: str | None = None
 
     @property
     def is_original(self) -> bool:
@@ -55,6 +63,10 @@ class Block:
 
 MARKER_START = "<!-- translation "
 MARKER_RE = re.compile(r"^<!--\s*translation\s+(?P<attrs>[^>]*?)\s*-->\s*$")
+ABSTRACT_RE = re.compile(r"^<!--\s*abstract\s+(?P<attrs>[^>]*?)\s*-->\s*$")
+# What an abstract marker's source and id may be (a service's name; an id without spaces,
+# quotes or angle brackets, so the marker stays one well-formed comment).
+_PROVENANCE_RE = re.compile(r"^[a-z]+:[^\s\"'<>]+$")
 _ATTR_RE = re.compile(r'(\w+)=("[^"]*"|\S+)')
 _LIST_MARK_RE = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 HASH_LENGTH = 12
@@ -162,6 +174,24 @@ def parse_attrs(value: str) -> dict[str, str] | None:
     return attrs
 
 
+def format_abstract_marker(source: str, source_id: str, at: str) -> str:
+    """The marker line above an abstract a service supplied (see the module's docstring)."""
+    value = f"{source}:{source_id}"
+    if not _PROVENANCE_RE.match(value):
+        raise ValueError(f"not a source and id a marker can hold: {value!r}")
+    return f"<!-- abstract source={source} id={source_id} at={at} -->"
+
+
+def parse_abstract_marker(line: str) -> str | None:
+    """`source:id` of an abstract marker line, or None when the line is not one."""
+    m = ABSTRACT_RE.match(line.strip())
+    if not m:
+        return None
+    attrs = {k: v.strip('"') for k, v in _ATTR_RE.findall(m.group("attrs"))}
+    value = f"{attrs.get('source', '')}:{attrs.get('id', '')}"
+    return value if _PROVENANCE_RE.match(value) else "?"
+
+
 def _spans(body: str) -> Iterable[tuple[str, int, int]]:
     """(kind, first line, end line) of each top-level block, 0-based, end exclusive."""
     tokens = _parser().parse(body)
@@ -212,7 +242,8 @@ def _line_spans(lines: list[str]) -> list[tuple[str, int, int]] | None:
                     spans.append((kind, start, last + 1))
                 kind, start, last = "item", i, i
                 continue
-            if first == "<" and line.startswith("<!--") and MARKER_RE.match(line.strip()):
+            if first == "<" and line.startswith("<!--") and (
+                    MARKER_RE.match(line.strip()) or ABSTRACT_RE.match(line.strip())):
                 if kind:
                     spans.append((kind, start, last + 1))
                     kind = None
@@ -235,15 +266,20 @@ def split_blocks(body: str, lang: str, first_line: int = 1, fast: bool = True) -
     lines = body.split("\n")
     blocks: list[Block] = []
     pending: dict[str, str] | None = None
+    provenance: str | None = None  # an abstract marker's, for the next block
     spans = _line_spans(lines) if fast and "\r" not in body else None
     for kind, start, end in spans if spans is not None else _spans(body):
         # (Positional Block(...) and no join for one-line blocks: this loop runs for every
         # block of a 100,000-paper tree.)
         text = (lines[start] if end - start == 1 else "\n".join(lines[start:end])).rstrip()
-        if kind == "html":
-            marker = parse_marker(text) if "\n" not in text else None
+        if kind == "html" and "\n" not in text:
+            marker = parse_marker(text)
             if marker is not None:
-                pending = marker
+                pending, provenance = marker, None
+                continue
+            found = parse_abstract_marker(text)
+            if found is not None:
+                pending, provenance = None, found
                 continue
         if not text.strip():
             continue
@@ -253,8 +289,9 @@ def split_blocks(body: str, lang: str, first_line: int = 1, fast: bool = True) -
                                 block_hash(text), get("src"), get("state"), get("by"),
                                 get("at")))
         else:
-            blocks.append(Block(kind, text, lang, lang, first_line + start, block_hash(text)))
-        pending = None
+            blocks.append(Block(kind, text, lang, lang, first_line + start, block_hash(text),
+                                provenance=provenance))
+        pending = provenance = None
     return blocks
 
 

@@ -16,6 +16,7 @@ from .errors import PublishError
 from .ids import unknown_paper
 from .languages import source_of
 from .model import Block, Collection, Text, external_link
+from .sanitise import terminal
 from .status.states import STYLE  # list speaks status's states
 
 
@@ -75,6 +76,7 @@ def _text_record(text: Text, lang: str) -> dict[str, Any]:
         origin = d.lang if d and b.origin == d.source else b.origin
         return {"line": b.line, "kind": b.kind, "origin": origin, "hash": b.hash,
                 "translation_of": b.source_hash, "state": b.state,
+                "provenance": b.provenance,  # an abstract's service and id (enrich)
                 "text": d.convert(b.text) if d else b.text}
 
     record: dict[str, Any] = {
@@ -102,13 +104,18 @@ def paper_record(collection: Collection, paper_id: str,
     return {
         "id": paper.id,
         "title": d.convert(m.title) if d else m.title,
+        "aliases": m.aliases,
         "authors": m.authors,
         "year": m.year,
         "venue": m.venue,
         "arxiv": m.arxiv,
         "doi": m.doi,
+        "openalex": m.openalex,
+        "s2": m.s2,
         "url": external_link(m)[0],
         "citations": m.citations,
+        "citations_source": m.citations_source,
+        "citations_date": m.citations_date,
         "area": m.area,
         "lists": [
             {"list": lid, "position": e.position, "section": e.section, "rank": e.rank,
@@ -171,27 +178,36 @@ def print_papers(rows: list[dict[str, Any]], fmt: str, languages: tuple[str, ...
                   soft_wrap=True)
 
 
+def _shown(value: object) -> str:
+    """Content in rich markup: escaped, control characters dropped (sanitise.terminal)."""
+    return escape(terminal(str(value)))
+
+
 def print_paper(record: dict[str, Any], lang: str | None = None) -> None:
     console = _console()
-    console.print(f"[bold]{record['title']}[/]  ({record['id']})")
-    for key in ("authors", "year", "venue", "arxiv", "doi", "url", "citations", "area"):
+    console.print(f"[bold]{_shown(record['title'])}[/]  ({record['id']})")
+    for key in ("aliases", "authors", "year", "venue", "arxiv", "doi", "openalex", "s2", "url",
+                "citations", "area"):
         value = record[key]
         if value:
             shown = ", ".join(value) if isinstance(value, list) else value
-            console.print(f"  {key:<10}{shown}")
+            if key == "citations" and record["citations_source"]:
+                shown = f"{shown} ({record['citations_source']}, {record['citations_date']})"
+            console.print(f"  {key:<10}{_shown(shown)}")
     for entry in record["lists"]:
         where = " · ".join(str(x) for x in (entry["section"], entry["rank"] and
                                            f"rank {entry['rank']}") if x)
         console.print(f"  list      {entry['list']} #{entry['position']}"
-                      f"{'  ' + where if where else ''}  (added {entry['added']})")
+                      f"{'  ' + _shown(where) if where else ''}  (added {entry['added']})")
     for c in record["conflicts"]:
-        console.print(f"  [yellow]conflict[/]  {c['field']}: {c['source']} says {c['value']}")
+        console.print(f"  [yellow]conflict[/]  {c['field']}: {_shown(c['source'])} says "
+                      f"{_shown(c['value'])}")
     if lang is not None and lang not in record["texts"]:
         console.print(f"\n[bold]{lang}[/] [red]missing[/]: no text in this language yet")
     for code, text in record["texts"].items():
         marker = text.get("title_translation")
         console.print(f"\n[bold]{code}[/] {text['path']}"
-                      + (f" — {escape(text['local_title'])}" if text["local_title"] else "")
+                      + (f" — {_shown(text['local_title'])}" if text["local_title"] else "")
                       + (f" ({marker['state']} translation of {marker['origin']}:"
                          f"{marker['translation_of']})" if marker else ""))
         if "derived_from" in text:
@@ -206,6 +222,8 @@ def print_paper(record: dict[str, Any], lang: str | None = None) -> None:
         for b in text["blocks"]:
             origin = ("original" if b["translation_of"] is None
                       else f"{b['state']} translation of {b['origin']}:{b['translation_of']}")
-            first = b["text"].replace("\n", " ")
+            if b["provenance"]:
+                origin += f" (abstract from {b['provenance']})"
+            first = terminal(b["text"])
             console.print(f"  {b['line']:>4} {b['kind']:<9} {origin:<12} "
                           f"{first[:90]}{'…' if len(first) > 90 else ''}", markup=False)

@@ -39,6 +39,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except PublishError as exc:
             _fail(exc)
+        except OSError as exc:  # a full disk, a file that cannot be written: one line
+            from .outputs import error_line
+
+            _fail(error_line(exc, doing=None))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

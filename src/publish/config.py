@@ -177,7 +177,7 @@ def init_project(folder: Path, title_en: str = "AI Papers Reading List",
     made.append(target)
     ignore = folder / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("build/\n.publish-journal.json*\n.publish-translate.lock\n"
+        ignore.write_text("build/\n.publish-journal.json*\n.publish.lock\n"
                           "translation-memory.sqlite-wal\ntranslation-memory.sqlite-shm\n")
         made.append(ignore)
     return made

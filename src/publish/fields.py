@@ -19,7 +19,8 @@ IDENTITY = "identity"  # the paper's identity (its title): never changed by an i
 FILL = "fill"  # filled when empty, else kept as it is
 CONFLICT = "conflict"  # filled when empty; a different value is kept as a conflict
 UNION = "union"  # a set: the import adds its own (lists)
-KEEP = "keep"  # the importer's own record (conflicts): not a value a source gives
+KEEP = "keep"  # a record kept for people (conflicts, where a count came from): not a value a
+# list gives; an import leaves it as it is
 
 ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
@@ -47,8 +48,25 @@ def _doi(value: str) -> str | None:
         f"is not a DOI (they start with '10.'): {value!r}"
 
 
+def _matching(pattern: str, what: str) -> Callable[[str], str | None]:
+    """A check that a value matches `pattern`, else says it is not `what`."""
+    regex = re.compile(pattern)
+    return lambda value: None if regex.match(value) else f"is not {what}: {value!r}"
+
+
 def _url(value: str) -> str | None:
     return None if re.match(r"^https?://", value) else f"must be an http(s) URL: {value!r}"
+
+
+# The kinds of work `type` holds: what an import tells apart (a book and an article with one
+# title are two works) and what it skips unless asked (`publish import --include all`).
+WORK_TYPES = ("article", "book", "chapter", "thesis", "report", "software", "post", "video",
+              "dataset", "webpage", "other")
+
+
+def _work_type(value: str) -> str | None:
+    return None if value in WORK_TYPES else \
+        f"must be one of {', '.join(WORK_TYPES)}, not {value!r}"
 
 
 @dataclass(frozen=True)
@@ -76,9 +94,21 @@ FIELDS: tuple[Field, ...] = (
     Field("venue", TEXT, CONFLICT, "journal, conference or publisher"),
     Field("arxiv", TEXT, CONFLICT, "arXiv id, without version", _arxiv),
     Field("doi", TEXT, CONFLICT, "DOI", _doi),
+    Field("openalex", TEXT, CONFLICT, "OpenAlex work id",
+          _matching(r"^W\d{1,12}$", "an OpenAlex work id like W2963403868")),
+    Field("s2", TEXT, CONFLICT, "Semantic Scholar paper id",
+          _matching(r"^[0-9a-f]{40}$", "a Semantic Scholar paper id (40 hex digits)")),
     Field("url", TEXT, FILL, "where a list links the paper", _url),
-    Field("citations", INT, CONFLICT, "citation count, as a list gives it"),
+    Field("citations", INT, CONFLICT, "citation count, as a list or `enrich` gives it"),
+    Field("citations_source", TEXT, KEEP, "the service the count came from (absent: a list)"),
+    Field("citations_date", TEXT, KEEP, "the day the service gave the count",
+          _matching(r"^\d{4}-\d{2}-\d{2}$", "a date like 2026-12-05")),
     Field("area", TEXT, FILL, "research area (a chapter of the whole-collection booklet)"),
+    Field("type", TEXT, FILL, "what kind of work (article, book, thesis, report, software, "
+          "post, video, dataset) when the source says", _work_type),
+    Field("aliases", NAMES, FILL, "short names the paper goes by (QLoRA, GPT-3); names a "
+          "person confirmed with `publish merge`, and titles `enrich` replaced by the "
+          "published one, match it for sure, others only propose"),
     Field("lists", NAMES, UNION, "ids of the reading lists the paper is in"),
     Field("conflicts", CONFLICTS, KEEP, "values other lists gave, kept for a person"),
 )

@@ -44,19 +44,37 @@ def all_valid(values: list[str]) -> bool:
 def slugify(title: str, max_length: int = MAX_ID_LENGTH) -> str:
     """`Attention Is All You Need` -> `attention-is-all-you-need`.
 
-    Accents are folded (Fréchet -> frechet) so ids stay ASCII; a title with no Latin letters
-    at all falls back to a hash so it still gets a stable id.
+    Accents are folded (Fréchet -> frechet) so ids stay ASCII. A title with no Latin letters
+    is spelled out, so its id can still be read: Chinese in pinyin (`神经网络七十年` ->
+    `shen-jing-wang-luo-qi-shi-nian`, `第2章` -> `di-2-zhang`, never `2`), other scripts
+    transliterated; only a title of symbols alone falls back to a hash.
     """
-    folded = unicodedata.normalize("NFKD", title)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = folded.replace("&", " and ").replace("’", "").replace("'", "")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    slug = _ascii_slug(title)
+    if not re.search(r"[a-z]", slug):
+        slug = _ascii_slug(_spelled_out(title)) or slug
     if not slug:
         return "paper-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:10]
     if len(slug) > max_length:
         cut = slug[: max_length + 1]
         slug = cut[: cut.rfind("-")] if "-" in cut else cut[:max_length]
     return slug
+
+
+def _ascii_slug(title: str) -> str:
+    folded = unicodedata.normalize("NFKD", title)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = folded.replace("&", " and ").replace("’", "").replace("'", "")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def _spelled_out(title: str) -> str:
+    """Han characters in pinyin, one syllable a word (pypinyin, which reads characters in
+    their common words); other scripts in Latin letters (anyascii); emoji dropped."""
+    from anyascii import anyascii
+    from pypinyin import Style, lazy_pinyin
+
+    words = lazy_pinyin(title, style=Style.NORMAL, errors=lambda chars: [anyascii(chars)])
+    return " ".join(w for w in words if not w.startswith(":"))
 
 
 def unknown_paper(value: str, known: Iterable[str]) -> str:

@@ -45,6 +45,9 @@ class Text:
     # None for a title a person wrote without one.
     title_translation: str | None = None
     title_line: int = 1  # of `title:` (metadata holder) or `local_title:` in the file
+    # The file as the loader read it (content.write.version): a writer expects to find it so
+    # when it writes, or refuses. None when not recorded (the loader without its cache).
+    version: str | None = field(default=None, compare=False)
 
     @cached_property
     def blocks(self) -> list[Block]:
@@ -91,6 +94,7 @@ class ReadingList:
     description: dict[str, str] = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)
     path: Path | None = None
+    version: str | None = field(default=None, compare=False)  # the file as read
 
     def paper_ids(self) -> list[str]:
         return [e.paper for e in self.entries]

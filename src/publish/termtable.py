@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from .sanitise import terminal
+
 Cell = tuple[str, str]  # (text, rich style or "")
 
 
@@ -36,7 +38,7 @@ def render(widths: Sequence[int], header: Sequence[str], rows: Iterable[Sequence
         parts = []
         for i in keep:
             text, style = cells[i]
-            shown = fit(text, widths[i], align[i])
+            shown = fit(terminal(text), widths[i], align[i])  # content: no control codes
             # No padding after the last column: a line's trailing spaces wrap in a narrow
             # terminal and get in the way of copying.
             shown = escape(shown.rstrip(" ") if i == last and not align[i] else shown)

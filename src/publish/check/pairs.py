@@ -136,7 +136,7 @@ def _term_re(form: str, case_sensitive: bool) -> re.Pattern[str]:
                       0 if case_sensitive else re.IGNORECASE)
 
 
-def _has(plain: str, forms: Iterable[str], keep: bool) -> str | None:
+def has_term(plain: str, forms: Iterable[str], keep: bool) -> str | None:
     return next((f for f in forms if _term_re(f, keep).search(plain)), None)
 
 
@@ -147,14 +147,14 @@ def _glossary_findings(source: Block, target: Block, src: str, tgt: str,
         src_forms, tgt_forms = term.forms.get(source.lang), term.forms.get(target.lang)
         if not src_forms or not tgt_forms:
             continue
-        found = _has(src, src_forms, term.keep)
+        found = has_term(src, src_forms, term.keep)
         if found is None:
             continue
-        if _has(tgt, tgt_forms, term.keep) is None:
+        if has_term(tgt, tgt_forms, term.keep) is None:
             how = ("keep it as is (glossary: not translated)" if term.keep
                    else f"the glossary translates it {tgt_forms[0]!r}")
             out.append(("glossary", WARNING, f"the source has {found!r}: {how}", -1))
-        wrong = _has(tgt, term.avoid.get(target.lang, ()), False)
+        wrong = has_term(tgt, term.avoid.get(target.lang, ()), False)
         if wrong is not None:
             out.append(("glossary", WARNING, f"{wrong!r} for {found!r}: the glossary says "
                         f"{tgt_forms[0]!r}", tgt.find(wrong)))

@@ -5,10 +5,13 @@ being run (start-up is part of every command's time); a test checks it against t
 COMMANDS, so a verb missing here is caught."""
 
 VERBS = {
-    "init": "content", "import": "content", "list": "content", "show": "content",
+    "init": "content", "import": "content", "merge": "content", "list": "content",
+    "show": "content",
     "status": "status", "review": "status",
     "check": "check",
     "translate": "translate",
+    "enrich": "enrich",
+    "export": "exchange", "import-translations": "exchange",
     "pdf": "pdf", "doctor": "pdf",
     "html": "site", "digest": "site", "feed": "site",
 }

@@ -1,4 +1,4 @@
-"""Content verbs: init, import, list, show."""
+"""Content verbs: init, import, merge, list, show."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .options import (
     lang_option,
     list_option,
     project_config,
+    wait_option,
 )
 
 
@@ -39,9 +40,20 @@ def init(folder: Path) -> None:
 @list_option("Id of the reading list to merge into (created if new), e.g. papers-list.")
 @lang_option("Language the list is written in.", required=True)
 @click.option("--format", "fmt", default="auto", show_default=True,
-              type=click.Choice(["auto", "seed-text", "markdown", "bibtex", "csv"]),
-              help="Shape of FILE; auto uses the extension (.md .bib .csv) and recognises the "
-                   "seed text shapes by their content.")
+              type=click.Choice(["auto", "seed-text", "markdown", "bibtex", "csv", "ris",
+                                 "csl-json"]),
+              help="Shape of FILE; auto uses the extension (.md .bib .csv .ris .json) and "
+                   "otherwise sniffs the content (CSL-JSON, RIS, the seed text shapes, BibTeX, "
+                   "Markdown, CSV).")
+@click.option("--include", "include", type=click.Choice(["papers", "all"]),
+              default="papers", show_default=True,
+              help="papers: skip what is not a paper (repositories, tools, books, courses, "
+                   "posts, videos: each reported with its reason); all: keep those too. A "
+                   "table of contents, a badge or junk is never kept.")
+@click.option("--column", "column_map", multiple=True, metavar="FIELD=HEADER",
+              help="Read the column HEADER (of a CSV file or a Markdown table) as FIELD: "
+                   "title, url, authors, year, venue, arxiv, doi, citations, summary, rank, "
+                   "section, added, type, aliases (repeatable).")
 @click.option("--title", "titles", multiple=True, metavar="[LANG:]TEXT",
               help="The list's title, in the list's language or in LANG (repeatable). Only "
                    "fills titles the list does not have yet.")
@@ -50,23 +62,35 @@ def init(folder: Path) -> None:
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--report", "report_fmt", type=FORMAT_TABLE_JSON, default="table",
               show_default=True,
-              help="How to print what happened (--format is taken by the input's shape).")
+              help="How to print what happened, entry by entry (--format is taken by the "
+                   "input's shape).")
+@wait_option()
 @click.pass_context
 def import_(ctx: click.Context, file: Path, list_id: str | None, lang: str, fmt: str,
-            titles: tuple[str, ...], day: Any, dry_run: bool, report_fmt: str) -> None:
+            include: str, column_map: tuple[str, ...], titles: tuple[str, ...], day: Any,
+            dry_run: bool, report_fmt: str, wait: float) -> None:
     """Merge the reading list in FILE into content/.
 
-    The same paper found in several lists (or twice in one) becomes one paper: matched by
-    arXiv id or DOI, else by title ignoring case, punctuation and hyphens. Titles that are
-    only similar are reported and kept apart. Conflicting metadata is kept and reported.
-    Re-importing the same file changes nothing.
+    Reads Markdown lists and tables (awesome-lists, papers-of-the-week tables, Chinese
+    lists), BibTeX, CSV (Zotero's export included), RIS and CSL-JSON. Entries that are not
+    papers are skipped with their reason. The same paper found in several lists (or twice
+    in one) becomes one paper: matched by arXiv id or DOI, else by title ignoring case,
+    punctuation and hyphens (a book and an article, or two years far apart, stay two
+    papers). Short names and similar titles are proposed as unsure pairs for
+    `publish merge`. Conflicting metadata is kept and reported. Re-importing the same file
+    changes nothing.
+
+    Exit status: 0 imported; 1 imported, but a person must look (entries without a title,
+    unsure pairs); 2 refused, nothing written (bad input, or no papers found).
 
     \b
     Example:
       publish import content/imports/sources/001_*.txt --list best-ai-2015-now --lang en
       publish import papers.bib --list reading-group --lang en --dry-run
+      publish import export.csv --list lab --lang en --column url=PaperURL --report json
     """
     from ..imports import import_list
+    from ..imports.columns import ColumnMap
     from ..imports.report import print_import
 
     if not list_id:
@@ -76,10 +100,53 @@ def import_(ctx: click.Context, file: Path, list_id: str | None, lang: str, fmt:
         code, sep, rest = text.partition(":")
         by_lang.update({code: rest.strip()} if sep and code in ("en", "zh") else {lang: text})
     result = import_list(project_config(ctx), file, list_id, lang, fmt, dry_run,
-                         day.date() if isinstance(day, date) else None, by_lang)
+                         day.date() if isinstance(day, date) else None, by_lang, wait,
+                         include_all=include == "all", columns=ColumnMap.parse(column_map))
     print_import(result, report_fmt)
-    if result.report.unconfirmed:
-        sys.exit(1)
+    if result.exit_code:
+        sys.exit(result.exit_code)
+
+
+@click.command("merge")
+@click.argument("keep", metavar="A")
+@click.argument("other", metavar="B")
+@click.option("--keep-apart", is_flag=True,
+              help="A and B are different works: record it, and no import proposes them "
+                   "as the same paper again.")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@format_option()
+@wait_option()
+@click.pass_context
+def merge_(ctx: click.Context, keep: str, other: str, keep_apart: bool, dry_run: bool,
+           fmt: str, wait: float) -> None:
+    """Settle a pair `publish import` was unsure about: B is the same paper as A.
+
+    B is folded into A: A's empty metadata is filled from B (different values are kept as
+    conflicts), B's text is appended where A lacks it, every list that held B holds A, and
+    B's title becomes a name A goes by; B's files are removed. The decision is recorded in
+    content/imports/decisions.yaml, so importing a list again keeps it.
+
+    \b
+    Examples:
+      publish merge qlora-efficient-finetuning-of-quantized-llms qlora
+      publish merge --keep-apart textbooks-are-all-you-need textbooks-are-all-you-need-ii
+    """
+    from ..imports.settle import settle
+
+    result = settle(project_config(ctx), keep, other, keep_apart, wait=wait, dry_run=dry_run)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "kept": result.keep, "other": result.other, "apart": result.apart,
+            "dry_run": result.dry_run,
+            "conflicts": [{"field": f, "kept": a, "other": b} for f, a, b in result.conflicts],
+            "changed": [str(p) for p in result.changed]}, ensure_ascii=False, indent=2))
+        return
+    verb = "would change" if dry_run else "changed"
+    what = (f"{keep} and {other} are kept apart" if keep_apart else
+            f"{other} merged into {keep}")
+    click.echo(f"{what}; {len(result.changed)} files {verb}.")
+    for name, kept, new in result.conflicts:
+        click.echo(f"  {name}: kept {kept!r}; {other} said {new!r} (recorded as a conflict)")
 
 
 @click.command("list")
@@ -146,4 +213,4 @@ def show(ctx: click.Context, paper_id: str, lang: str | None, fmt: str) -> None:
 
 
 
-COMMANDS = [init, import_, list_, show]
+COMMANDS = [init, import_, merge_, list_, show]

@@ -36,3 +36,13 @@ def list_option(help_text: str = "Only the papers of this reading list (its id).
 def format_option(choices: click.Choice = FORMAT_TABLE_JSON) -> Callable:
     return click.option("--format", "fmt", type=choices, default="table", show_default=True,
                         help="table for people, json for scripts.")
+
+
+def wait_option() -> Callable:
+    """--wait: how long a command that writes content/ waits for another one to finish."""
+    from ..content.write import DEFAULT_WAIT
+
+    return click.option("--wait", "wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT,
+                        show_default=True, metavar="SECONDS",
+                        help="One command writes to a project at a time: wait this long for "
+                             "another one to finish, then stop with nothing written.")

@@ -8,48 +8,7 @@ from pathlib import Path
 import click
 
 from ..languages import ALL, BILINGUAL
-from .options import format_option, lang_option, list_option, project_config
-
-
-@click.command()
-@lang_option("Site language; all builds every content language and zh-Hant.", derived=True,
-             editions=(ALL,), default=ALL)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: build/html/).")
-@click.option("--jobs", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Worker processes rendering pages (0: one per CPU).")
-@format_option()
-@click.pass_context
-def html(ctx: click.Context, lang: str, out: Path | None, jobs: int, fmt: str) -> None:
-    """Build the static site: per language an index, a page per list and per paper.
-
-    Works with no JavaScript and no external requests; math is MathML; every page links
-    to the same page in the other languages. Only pages whose inputs changed are rendered
-    again, and only pages whose bytes changed are written; block HTML, interface strings and
-    translation states are kept in build/site-cache.sqlite (delete it any time).
-
-    \b
-    Examples:
-      publish html
-      publish html --lang zh --out public/
-    """
-    import json
-
-    from ..content.load import load_collection
-    from ..site.build import build_site, describe
-    from ..site.cache import CACHE_NAME
-
-    config = project_config(ctx)
-    # With a site cache, a run renders few pages: blocks are split when a page needs them,
-    # not made for every file (a cold build needs them all, from the index)
-    warm = (config.build_dir / CACHE_NAME).is_file()
-    result = build_site(config, load_collection(config, blocks=not warm), lang, out, jobs)
-    if fmt == "json":
-        click.echo(json.dumps(describe(result)))
-    else:
-        click.echo(f"wrote {result.out} ({result.pages} pages: {result.rendered} rendered, "
-                   f"{result.written} written, {result.removed} removed; "
-                   f"{result.seconds:.1f} s)")
+from .options import format_option, lang_option, list_option, project_config, wait_option
 
 
 def _settings(config, base_url: str | None):  # -> WebSettings
@@ -61,6 +20,58 @@ def _settings(config, base_url: str | None):  # -> WebSettings
 BASE_URL = click.option("--base-url", metavar="URL",
                         help="The site's address, for links (default: [site] base_url in "
                              "publish.toml).")
+
+
+@click.command()
+@lang_option("Site language; all builds every content language and zh-Hant.", derived=True,
+             editions=(ALL,), default=ALL)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: build/html/).")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes rendering pages (0: one per CPU).")
+@BASE_URL
+@format_option()
+@click.pass_context
+def html(ctx: click.Context, lang: str, out: Path | None, jobs: int, base_url: str | None,
+         fmt: str) -> None:
+    """Build the static site: per language an index, a page per list, per paper and per
+    newsletter issue, and a search page.
+
+    Works with no external requests; math is MathML; every page links to the same page in
+    the other languages. Search (titles, authors and text, Chinese included) runs in the
+    reader's browser from an index written beside the search page; without JavaScript that
+    page lists every paper. With the site's address ([site] base_url or --base-url) it also
+    writes sitemap.xml and the newsletter's Atom and RSS feeds, which every page links.
+    Only pages whose inputs changed are rendered again, and only pages whose bytes changed
+    are written; block HTML, interface strings, translation states and search terms are
+    kept in build/site-cache.sqlite (delete it any time).
+
+    \b
+    Examples:
+      publish html
+      publish html --lang zh --out public/
+      publish html --base-url https://example.org/papers/
+    """
+    import json
+
+    from ..content.load import load_collection
+    from ..site.build import build_site, describe
+    from ..site.cache import CACHE_NAME
+
+    config = project_config(ctx)
+    # With a site cache, a run renders few pages: blocks are split when a page needs them,
+    # not made for every file (a cold build needs them all, from the index)
+    warm = (config.build_dir / CACHE_NAME).is_file()
+    result = build_site(config, load_collection(config, blocks=not warm), lang, out, jobs,
+                        settings=_settings(config, base_url))
+    if fmt == "json":
+        click.echo(json.dumps(describe(result)))
+    else:
+        click.echo(f"wrote {result.out} ({result.pages} pages: {result.rendered} rendered, "
+                   f"{result.written} written, {result.removed} removed; "
+                   f"{result.seconds:.1f} s)")
+        for note in result.notes:
+            click.echo(note)
 
 
 @click.command()
@@ -85,10 +96,12 @@ BASE_URL = click.option("--base-url", metavar="URL",
               help="Add the issue to content/digests.yaml so its papers are not announced "
                    "again (default: --record with --format eml, --no-record for previews).")
 @BASE_URL
+@wait_option()
 @click.pass_context
 def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: str,
            list_id: str | None, fmt: str, out: Path | None, issue: int | None,
-           max_per_list: int, record: bool | None, base_url: str | None) -> None:
+           max_per_list: int, record: bool | None, base_url: str | None,
+           wait: float) -> None:
     """Write a newsletter issue: papers added since a date or since the last issue.
 
     Grouped by list, at most --max-per-list papers each ("and N more" links to the list's
@@ -110,8 +123,10 @@ def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: s
       publish digest --issue 3 --format eml --no-record  issue 3 again
     """
     import sys
+    from contextlib import nullcontext
 
     from ..content.load import load_collection
+    from ..content.write import project_lock
     from ..site.newsletter import IssueRequest, NothingNew, make_issue
 
     if since and since_last:
@@ -120,10 +135,12 @@ def digest(ctx: click.Context, since: datetime | None, since_last: bool, lang: s
     request = IssueRequest(since=since.date() if since else None, since_last=since is None,
                             lang=lang, list_id=list_id, fmt=fmt, out=out, issue=issue,
                             max_per_list=max_per_list, record=record)
+    # recording writes content/digests.yaml: one writer at a time, from reading to writing
+    writing = project_lock(config.root, "digest", wait) if request.records else nullcontext()
     try:
-        result = make_issue(config, load_collection(config, blocks=True),
-                             _settings(config, base_url),
-                             request)
+        with writing:
+            result = make_issue(config, load_collection(config, blocks=True),
+                                _settings(config, base_url), request)
     except NothingNew as exc:
         click.echo(f"publish: {exc}", err=True)
         sys.exit(1)

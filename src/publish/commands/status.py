@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import lang_option, list_option, project_config
+from .options import lang_option, list_option, project_config, wait_option
 
 STATE_NAMES = ("missing", "outdated", "machine", "current", "original")
 STATUS_FORMATS = ("table", "json", "csv", "markdown", "html")
@@ -75,7 +75,7 @@ def status(ctx: click.Context, lang: str | None, list_id: str | None, states: li
 
 
 @click.command()
-@click.argument("paper_id")
+@click.argument("paper_id", required=False)
 @lang_option("The language of the translation being reviewed. zh-Hant: you read the "
              "Traditional text (publish show ID --lang zh-Hant); the review is recorded on "
              "the zh blocks it is made from.", derived=True, required=True)
@@ -86,24 +86,42 @@ def status(ctx: click.Context, lang: str | None, list_id: str | None, states: li
                    "or outdated block of the paper in LANG.")
 @click.option("--by", "by", metavar="NAME",
               help="Who reviewed (default: git config user.name, else $USER).")
+@click.option("--serve", is_flag=True,
+              help="Open a review page on 127.0.0.1 instead: every machine or outdated "
+                   "block in LANG (of PAPER_ID, or --list) beside its source, to edit, "
+                   "approve or skip. Prints a URL that works once; Ctrl-C stops it.")
+@list_option("With --serve: only the papers of this reading list.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="With --serve: the port (0: any free one).")
+@wait_option()
 @click.pass_context
-def review(ctx: click.Context, paper_id: str, lang: str, lines: tuple[int, ...],
-           by: str | None) -> None:
+def review(ctx: click.Context, paper_id: str | None, lang: str, lines: tuple[int, ...],
+           by: str | None, serve: bool, list_id: str | None, port: int, wait: float) -> None:
     """Mark machine or outdated translations of a paper as reviewed by a person.
 
     Rewrites each block's marker only: state=human, who, today's date, and the hash of the
     source block it is paired with now, so it counts as current until that source changes.
-    Blocks already current are reported and left alone.
+    Blocks already current are reported and left alone. With --serve, a local page does the
+    same block by block, and lets the reviewer correct the text first.
 
     \b
     Examples:
       publish review attention-is-all-you-need --lang zh
       publish review attention-is-all-you-need --lang zh --block 12 --block 15 --by mei
       publish review attention-is-all-you-need --lang zh-Hant --by mei
+      publish review --serve --lang zh --list field-25
     """
+    if serve:
+        if lines:
+            raise click.UsageError("--block goes with a PAPER_ID, not with --serve")
+        return _serve(ctx, paper_id, lang, by, list_id, port, wait)
+    if paper_id is None:
+        raise click.UsageError("PAPER_ID is needed (or --serve)")
+    if list_id is not None or port:
+        raise click.UsageError("--list and --port go with --serve")
     from ..status.review import review as run_review
 
-    result = run_review(project_config(ctx), paper_id, lang, lines, by)
+    result = run_review(project_config(ctx), paper_id, lang, lines, by, wait=wait)
     if result.note:
         click.echo(result.note)
     for line, was in result.done:
@@ -113,6 +131,23 @@ def review(ctx: click.Context, paper_id: str, lang: str, lines: tuple[int, ...],
         click.echo(f"{result.path}:{line}: not touched: {why}")
     if not result.done and not result.untouched:
         click.echo(f"{result.path}: nothing to review (no machine or outdated blocks)")
+
+
+def _serve(ctx: click.Context, paper_id: str | None, lang: str, by: str | None,
+           list_id: str | None, port: int, wait: float) -> None:
+    from ..exchange.serve import ReviewServer, ServeOptions
+
+    server = ReviewServer(project_config(ctx), ServeOptions(
+        lang=lang, list_id=list_id, paper_ids=(paper_id,) if paper_id else (), by=by,
+        port=port, wait=wait))
+    click.echo(f"Review page for {lang} (as {server.by}): {server.url}")
+    click.echo("The link works once, in one browser. Ctrl-C stops the server.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.shutdown()
 
 
 COMMANDS = [status, review]

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .options import FORMAT_TABLE_JSON, list_option, project_config
+from .options import FORMAT_TABLE_JSON, list_option, project_config, wait_option
 
 ZH_HANT = "zh-Hant"
 
@@ -41,11 +41,13 @@ ZH_HANT = "zh-Hant"
               help="List the backends and what each needs, then stop.")
 @click.option("--format", "fmt", type=FORMAT_TABLE_JSON, default="table", show_default=True,
               help="table for people, json for scripts.")
+@wait_option()
 @click.pass_context
 def translate(ctx: click.Context, to: str | None, froms: tuple[str, ...], backend: str | None,
               url: str | None, list_id: str | None, paper_ids: tuple[str, ...], only: str,
               jobs: int | None, limit: int | None, timeout: float | None,
-              retries: int | None, dry_run: bool, show_backends: bool, fmt: str) -> None:
+              retries: int | None, dry_run: bool, show_backends: bool, fmt: str,
+              wait: float) -> None:
     """Write machine drafts for blocks not yet translated into LANG.
 
     Only missing blocks are sent (and outdated ones with --only); drafts are marked
@@ -76,14 +78,18 @@ def translate(ctx: click.Context, to: str | None, froms: tuple[str, ...], backen
         raise click.UsageError("--to LANG is required (or --backends)")
     config = project_config(ctx)
     if to == ZH_HANT:
-        sys.exit(_zh_hant(config, froms, list_id, paper_ids, dry_run, fmt))
+        from ..translate.zh_hant import derive
+
+        out.print_derived(derive(config, froms, list_id, paper_ids, dry_run, wait), fmt,
+                          dry_run)
+        return
     from ..translate.run import TranslateRequest
     from ..translate.run import translate as run_translate
 
     settings = backends.resolve(config.translate, backend, url, timeout, jobs, retries,
                                 path=config.path)
     options = TranslateRequest(to=to, froms=froms, only=only, list_id=list_id, paper_ids=paper_ids,
-                      limit=limit, dry_run=dry_run)
+                      limit=limit, dry_run=dry_run, wait=wait)
     with out.progress_bar(enabled=not dry_run and fmt == "table") as on_progress:
         result = run_translate(config, settings, options, on_progress)
     out.print_result(result, fmt)
@@ -91,28 +97,6 @@ def translate(ctx: click.Context, to: str | None, froms: tuple[str, ...], backen
         sys.exit(130)
     if not result.dry_run and not result.ok:
         sys.exit(1)
-
-
-def _zh_hant(config, froms: tuple[str, ...], list_id: str | None,
-             paper_ids: tuple[str, ...], dry_run: bool, fmt: str) -> int:
-    from ..content.load import load_collection
-    from ..errors import PublishError
-    from ..translate import report as out
-    from ..translate.drafts import select_papers
-    from ..translate.run import run_lock
-    from ..translate.zh_hant import derive_tree
-
-    if any(f != "zh" for f in froms):
-        raise PublishError("zh-Hant is derived from zh only (--from zh)")
-    collection = load_collection(config)
-    papers = select_papers(collection, list_id, paper_ids) if list_id or paper_ids else None
-    if dry_run:
-        result = derive_tree(config, collection, papers, dry_run=True)
-    else:
-        with run_lock(config.root):
-            result = derive_tree(config, collection, papers)
-    out.print_derived(result, fmt, dry_run)
-    return 0
 
 
 COMMANDS = [translate]

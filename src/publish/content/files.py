@@ -20,7 +20,7 @@ from ..errors import Problem, Problems, PublishError
 from ..fields import FIELDS, KNOWN_KEYS, Meta, as_int, as_text, meta_to_front, read_field
 from ..ids import all_valid, check_id
 from ..model import Entry, Paper, ReadingList, Text
-from . import frontmatter
+from . import frontmatter, yamlfast
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -155,6 +155,9 @@ def render_paper_file(front: dict[str, Any], body: str) -> str:
 
 
 def dump_yaml(data: Any) -> str:
+    fast = yamlfast.dump(data)  # the same text, without PyYAML's emitter when it can
+    if fast is not None:
+        return fast
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=100_000)
 

@@ -45,6 +45,8 @@ def parse(text: str) -> dict[str, str | list[str]] | None:
     indent = ""
     for key, value, item_indent, item, other in _LINE_RE.findall(text):
         if key:
+            if key in out:
+                return None  # a key twice: PyYAML's path reports it with its line
             if value:
                 out[key] = value if value[0] != "'" else value[1:-1].replace("''", "'")
                 items = None
@@ -69,10 +71,36 @@ def parse(text: str) -> dict[str, str | list[str]] | None:
     return out or None  # a blank text is null, not a mapping: PyYAML decides
 
 
+def strict_load(text: str) -> object:
+    """`yaml.load(text, Loader=yaml.CBaseLoader)`, except that a key given twice in a
+    mapping is an error (PyYAML keeps the last: `year:` twice would silently win)."""
+    import yaml
+
+    class Loader(yaml.CBaseLoader):  # type: ignore[misc, name-defined]
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+            seen: set[object] = set()
+            for key_node, _ in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key is not None and key in seen:
+                    raise duplicate(key, key_node.start_mark)
+                seen.add(key)
+            return super().construct_mapping(node, deep)
+
+    return yaml.load(text, Loader=Loader)
+
+
+def duplicate(key: object, mark: object) -> Exception:
+    """The error a key given twice raises: PyYAML's kind, so it is reported with its line."""
+    from yaml.constructor import ConstructorError
+
+    return ConstructorError(None, None, f"key {key!r} is given twice (only one value can "
+                            "hold)", mark)
+
+
 def load_events(text: str) -> object:
-    """What `yaml.load(text, Loader=yaml.CBaseLoader)` returns, built straight from libyaml's
-    events (about twice as fast as PyYAML's constructor). Aliases, explicit tags and complex
-    keys are left to PyYAML itself; so are texts with more than one document."""
+    """What `strict_load(text)` returns, built straight from libyaml's events (about twice
+    as fast as PyYAML's constructor). Aliases, explicit tags and complex keys are left to
+    PyYAML itself; so are texts with more than one document. A key given twice raises."""
     import yaml
     from yaml import events as ev
 
@@ -85,13 +113,15 @@ def load_events(text: str) -> object:
         kind = type(event)
         if kind is ev.ScalarEvent or kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
             if event.tag is not None and not (kind is ev.ScalarEvent and event.tag == "!"):
-                return yaml.load(text, Loader=yaml.CBaseLoader)
+                return strict_load(text)
             value: object = (event.value if kind is ev.ScalarEvent
                              else {} if kind is ev.MappingStartEvent else [])
             if type(current) is dict:
                 if keys[-1] is None:
                     if kind is not ev.ScalarEvent:
-                        return yaml.load(text, Loader=yaml.CBaseLoader)
+                        return strict_load(text)
+                    if value in current:
+                        raise duplicate(value, event.start_mark)
                     keys[-1] = value  # type: ignore[assignment]
                 else:
                     current[keys[-1]] = value
@@ -108,11 +138,11 @@ def load_events(text: str) -> object:
             current = stack.pop()
             keys.pop()
         elif kind is ev.AliasEvent:
-            return yaml.load(text, Loader=yaml.CBaseLoader)
+            return strict_load(text)
         elif kind is ev.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                return yaml.load(text, Loader=yaml.CBaseLoader)  # raises as PyYAML does
+                return strict_load(text)  # raises as PyYAML does
     return root
 
 
@@ -151,6 +181,8 @@ def parse_records(text: str) -> list[dict[str, str | list[str]]] | None:
                 records.append(record)
             elif record is None or depth != keys_at:
                 return None
+            if key in record:
+                return None  # a key twice: PyYAML's path reports it with its line
             if value:
                 record[key] = _unquote(value)
                 items = None

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import marshal
 import os
+import re
 import stat
-import struct
 import sys
 import time
 import zlib
@@ -42,6 +42,8 @@ from ..errors import Problem, Problems, PublishError
 from ..fields import meta_from_values, meta_values
 from ..ids import all_valid, check_id
 from ..model import Block, Entry, ReadingList, Text
+from .textfile import _KEY, _STAT_FIELDS
+from .write import version
 
 if TYPE_CHECKING:
     from .files import ParsedFile
@@ -55,7 +57,6 @@ RACY_NS = 2_000_000_000  # coarser than any file system's timestamp tick
 SHARDS = 64
 # Besides publish's own sources (cachedb.package_hash), what decides what a file means.
 _DEPENDENCIES = ("markdown_it", "yaml")
-_KEY = struct.Struct("<qqqQ")  # size, mtime_ns, ctime_ns, inode
 KEY_SIZE = _KEY.size
 
 
@@ -232,7 +233,6 @@ class Scan:
                                                                    path, 1)))
 
 
-_STAT_FIELDS = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 _MODE = attrgetter("st_mode")
 
 
@@ -311,6 +311,7 @@ def scan(config: Config, expect: int = 0, keys: bool = True) -> Scan:
     only listed: every key is b"" and nothing is statted."""
     if not keys:
         result = Scan(time.time_ns(), {}, [])
+        result.bad_names.extend(check_folders(config))
         for lang in config.languages:
             folder = config.lang_dir(lang)
             result.files[lang] = _list_folder(folder) if folder.is_dir() else {}
@@ -318,6 +319,45 @@ def scan(config: Config, expect: int = 0, keys: bool = True) -> Scan:
             result.lists = [(path, None) for path in sorted(config.lists_dir.glob("*.yaml"))]
         return result
     return scan_begin(config, expect)()
+
+
+# A folder name that reads as a language tag (fr, pt-BR, zh-Hant): content in a language the
+# project does not have would be silently left out.
+_LANGUAGE_LIKE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_OWN_FOLDERS = ("lists", "imports")
+
+
+def check_folders(config: Config) -> list[tuple[tuple[int, str], Problem]]:
+    """Problems with content/'s folders, as bad_names entries (reported first): a folder for
+    a language publish.toml does not list, and a folder of the tree that is a symlink
+    leading outside the project (it would be read, and written through)."""
+    found: list[tuple[tuple[int, str], Problem]] = []
+    content = config.content_dir
+    try:
+        with os.scandir(content) as entries:
+            names = sorted(e.name for e in entries if e.is_dir())
+    except OSError:
+        return found
+    root = config.root.resolve()
+    for name in names:
+        path = content / name
+        if name in config.languages or name in _OWN_FOLDERS:
+            real = path.resolve()
+            if real != root and root not in real.parents:
+                found.append(((-1, name), Problem(
+                    f"a symlink to a folder outside the project ({real}): refused, so "
+                    "nothing is read from or written to it; copy the folder in instead",
+                    path)))
+        elif _LANGUAGE_LIKE.match(name):
+            found.append(((-1, name), Problem(
+                f"a folder for language {name!r}, which publish.toml does not list "
+                f"(languages: {', '.join(config.languages)}): add it there, or move the "
+                "folder out of content/", path)))
+    real = content.resolve()
+    if real != root and root not in real.parents:
+        found.append(((-1, ""), Problem(
+            f"a symlink to a folder outside the project ({real}): refused", content)))
+    return found
 
 
 def _list_folder(folder: Path) -> dict[str, bytes]:
@@ -330,6 +370,7 @@ def scan_begin(config: Config, expect: int = 0) -> Callable[[], Scan]:
     """`scan` in two steps: the second language's stat calls start in a child process now,
     the caller may do other work (read its cache), and calling the result does the rest."""
     result = Scan(time.time_ns(), {}, [])
+    result.bad_names.extend(check_folders(config))
     folders = [config.lang_dir(lang) for lang in config.languages]
     present = [f.is_dir() for f in folders]
     stats: list[Iterator[dict[str, bytes]] | None] = [None] * len(folders)
@@ -410,12 +451,13 @@ def _list_payload(rl: ReadingList) -> tuple:
                    e.also_in, e.line) for e in rl.entries))
 
 
-def _list_from(path: Path, payload: tuple) -> ReadingList:
+def _list_from(path: Path, payload: tuple, seen: str | None = None) -> ReadingList:
     from datetime import date
 
     lang, title, source, description, entries = payload
     return ReadingList(
         id=path.stem, lang=lang, title=title, source=source, description=description, path=path,
+        version=seen,
         entries=[Entry(paper=p, position=pos, added=date.fromisoformat(added), section=section,
                        rank=rank, year=year, also_in=also, line=line)
                  for p, pos, added, section, rank, year, also, line in entries])
@@ -436,13 +478,16 @@ def read_lists(config: Config, found: Scan, cache: Cache | None, problems: Probl
         hit = cached.get(path.name)
         if hit is not None and key is not None and hit[0] == key:
             value = hit[1]
+            seen = version(key, None)
         else:
             from .files import parse_list_file
             from .textfile import read_text
 
             mine = Problems()
             try:
-                rl = parse_list_file(path, read_text(path), mine, config.languages)
+                text = read_text(path)
+                seen = version(found.trusted(key), text.encode("utf-8"))
+                rl = parse_list_file(path, text, mine, config.languages)
             except PublishError as exc:
                 mine.items.extend(exc.problems)
                 rl = None
@@ -454,7 +499,7 @@ def read_lists(config: Config, found: Scan, cache: Cache | None, problems: Probl
                       tuple(e.line for e in rl.entries)))
             if not mine and found.trusted(key):
                 fresh[path.name] = (key, value)
-        out[path.stem] = _list_from(path, value) if full else value
+        out[path.stem] = _list_from(path, value, seen) if full else value
     if cache:
         cache.save(kind, fresh, drop=set(cached) - {p.name for p, _ in found.lists})
     return out
@@ -512,7 +557,7 @@ def file_payload(pf: ParsedFile, blocks: list[Block]) -> tuple:
     meta = None if m is None else meta_values(m)
     start = t.body_line
     rows = tuple((b.kind, b.line - start, b.text.count("\n") + 1, b.origin, b.hash,
-                  b.source_hash, b.state, b.by, b.at) for b in blocks)
+                  b.source_hash, b.state, b.by, b.at, b.provenance) for b in blocks)
     return (meta, t.local_title, t.meta_in, t.title_translation, t.title_line, t.body,
             t.body_line, rows)
 
@@ -527,7 +572,7 @@ def file_from_payload(path: Path, lang: str, payload: tuple, with_blocks: bool) 
         lines = body.split("\n")
         text.__dict__["blocks"] = [
             Block(kind, "\n".join(lines[start:start + n]).rstrip(), lang, origin,
-                  body_line + start, h, src, state, by, at)
-            for kind, start, n, origin, h, src, state, by, at in rows]
+                  body_line + start, h, src, state, by, at, provenance)
+            for kind, start, n, origin, h, src, state, by, at, provenance in rows]
     return ParsedFile(id=path.stem, text=text,
                       meta=None if meta is None else meta_from_values(meta))

@@ -10,6 +10,7 @@ anything is refused.
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 from ..config import Config
 from ..errors import Problem
@@ -28,7 +29,7 @@ from .index import (
     sorted_problems,
 )
 from .textfile import read_many
-from .write import recover
+from .write import ABSENT, UNCHECKED, Expect, recover, version
 
 
 def load_collection(config: Config, *, cache: bool = True, blocks: bool = False) -> Collection:
@@ -74,10 +75,16 @@ def _load(config: Config, use_cache: bool, blocks: bool) -> Collection:
         for lang, pid, key, payload in files:
             if payload is not None:
                 pf: ParsedFile | None = file_from_payload(paper_path(config, lang, pid), lang,
-                                                   payload, blocks)
+                                                          payload, blocks)
+                if pf is not None:
+                    pf.text.version = version(key, None)  # trusted when it was cached
             else:
                 before = len(file_problems)
-                pf = parse_file(config, lang, pid, file_problems, next(reading))
+                data = next(reading)
+                pf = parse_file(config, lang, pid, file_problems, data)
+                if pf is not None and db is not None:  # what a writer will expect to find
+                    pf.text.version = version(found.trusted(key),
+                                              data if isinstance(data, bytes) else None)
                 if (pf is not None and db is not None and len(file_problems) == before
                         and found.trusted(key)):
                     fresh[f"{lang}/{pid}.md"] = (key, file_payload(pf, pf.text.blocks))
@@ -110,3 +117,22 @@ def _load(config: Config, use_cache: bool, blocks: bool) -> Collection:
         db.close()
     problems.raise_if_any()
     return collection
+
+
+class Snapshot:
+    """The files a loaded collection was read from, each as it was (content.write.version),
+    for a writer to expect: a file that was not there must still not be; one that was must
+    be unchanged. Taken before the collection is changed in memory."""
+
+    def __init__(self, collection: Collection) -> None:
+        self.versions: dict[Path, str | None] = {
+            text.path: text.version for paper in collection.papers.values()
+            for text in paper.texts.values()}
+        self.versions.update({rl.path: rl.version for rl in collection.lists.values()
+                              if rl.path is not None})
+
+    def expect(self, path: Path) -> Expect:
+        if path not in self.versions:
+            return ABSENT
+        seen = self.versions[path]
+        return UNCHECKED if seen is None else seen

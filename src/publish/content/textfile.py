@@ -7,11 +7,24 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import struct
 import threading
 from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from pathlib import Path
 
 from ..errors import PublishError
+from ..sanitise import control_problem
+
+
+def utf8(data: bytes, path: Path | str) -> str:
+    """The bytes as UTF-8, or an error naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise PublishError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                           f"{exc.start}); convert the file to UTF-8", path, line) from None
 
 
 def decode(data: bytes, path: Path | str) -> str:
@@ -19,17 +32,26 @@ def decode(data: bytes, path: Path | str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         raise PublishError("starts with a UTF-8 byte-order mark; save the file as UTF-8 "
                            "without BOM", path, 1)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise PublishError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
-                           f"{exc.start}); convert the file to UTF-8", path, line) from None
+    text = utf8(data, path)
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
         raise PublishError("has Windows (CRLF) or old Mac (CR) line ends; convert them to LF "
                            "(e.g. `dos2unix FILE`)", path, line)
     return text
+
+
+# A file's stat key: what says, without reading it, that it is the same file with the same
+# bytes as when it was last read (the index cache and the writers' checks use it).
+_KEY = struct.Struct("<qqqQ")  # size, mtime_ns, ctime_ns, inode
+_STAT_FIELDS = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+
+
+def stat_key(path: Path | str) -> bytes | None:
+    """The key of a file as a scan makes it, or None when it cannot be statted."""
+    try:
+        return _KEY.pack(*_STAT_FIELDS(os.stat(path)))
+    except OSError:
+        return None
 
 
 _CHUNK = 1 << 16  # under malloc's mmap threshold: a small file costs one small buffer
@@ -103,10 +125,17 @@ def read_many(paths: Sequence[Path], batch: int = 256, threads: int = 1
 
 
 def text_of(data: bytes | OSError, path: Path) -> str:
-    """A file's text from what reading it gave (see read_many), or a PublishError."""
+    """A file's text from what reading it gave (see read_many), or a PublishError. A
+    project file may hold no control character but tab and line feed: an ESC in a title
+    would reach terminals, a NUL feeds and pages."""
     if isinstance(data, OSError):
         raise PublishError(f"cannot read: {data.strerror}", path)
-    return decode(data, path)
+    text = decode(data, path)
+    found = control_problem(data)
+    if found is not None:
+        raise PublishError(f"holds a {found[1]}, which a project file may not: remove it",
+                           path, found[0])
+    return text
 
 
 def read_text(path: Path) -> str:

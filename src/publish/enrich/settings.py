@@ -20,6 +20,8 @@ from typing import Any
 from ..errors import Problems
 
 SOURCES = ("arxiv", "openalex", "crossref", "semanticscholar")
+# What `enrich --fields` chooses from ("ids" includes the published title).
+FIELD_GROUPS = ("ids", "authors", "year", "venue", "citations", "abstract")
 _SOURCE_KEYS = {"url"}
 _MAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 

@@ -12,7 +12,10 @@ def title_key(title: str) -> str:
     Case, accents, punctuation, hyphen versus space and curly quotes are spelling, not
     identity; words and numbers are identity ("Llama 2" is not "LLaMA").
     """
-    folded = unicodedata.normalize("NFKD", title)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    if title.isascii():
+        folded = title.lower()  # nothing to fold: the common case, without a loop per letter
+    else:
+        folded = unicodedata.normalize("NFKD", title)
+        folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     folded = folded.replace("&", " and ").replace("’", "").replace("'", "")
     return re.sub(r"[^a-z0-9\u4e00-\u9fff]+", " ", folded).strip()

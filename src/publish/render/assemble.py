@@ -24,6 +24,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf
 
+from ..outputs import staged
 from .engine import Rendered
 from .stamp import Slot, Stamper, Style
 from .tags import Structure
@@ -82,11 +83,9 @@ def assemble(front: Part, body: list[Piece], target: Path, meta: Metadata,
         out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         out.Root.PageMode = Name.UseOutlines
         _describe(out, meta)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        out.save(tmp, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        os.replace(tmp, target)
+        with staged(target) as tmp:  # removed again if writing fails
+            out.save(tmp, compress_streams=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return len(out.pages)
     finally:
         for src in sources:

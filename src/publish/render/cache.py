@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from ..outputs import sweep_folder, write_output
 from .engine import Rendered
 from .flow import PHANTOM, Placed, Run
 
 CACHE_LIMIT = 512 * 1024 * 1024
+KINDS = ("runs", "front", "flows", "fonts")
 
 
 def digest(*parts: str | bytes) -> str:
@@ -70,6 +71,11 @@ class Cache:
     def save_math(self, entries: dict[str, str | None]) -> None:
         _write_json(self.root / "math-1.json", {**self.math(), **entries})
 
+    def sweep(self, *others: Path) -> None:
+        """Remove the temporary files of runs that were killed, here and in `others`."""
+        for folder in (self.root, *(self.root / kind for kind in KINDS), *others):
+            sweep_folder(folder)
+
     def prune(self, limit: int = CACHE_LIMIT) -> None:
         """Keep the cache under `limit` bytes, dropping what was used least recently."""
         files = list(self.root.glob("*/*.pdf"))
@@ -84,10 +90,7 @@ class Cache:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), "utf-8")
-    os.replace(tmp, path)
+    write_output(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
 def run_of(key: str, layout: Rendered, extra: dict[str, Any]) -> Run:

@@ -5,11 +5,12 @@ starts, warnings)."""
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..outputs import staged
 
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px; PDF user space is in points
 
@@ -96,11 +97,9 @@ def render(html: str, css: str, target: Path, base_url: str, roots: list[Path],
                 out.slots.extend(_slots(page, index, height, folio=not out.slots))
         if laid_out is not None:
             laid_out(out)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        doc.write_pdf(tmp, pdf_tags=True)
-        _simplify(tmp)
-        os.replace(tmp, target)
+        with staged(target) as tmp:  # removed again if writing fails
+            doc.write_pdf(tmp, pdf_tags=True)
+            _simplify(tmp)
     finally:
         LOGGER.removeHandler(collect)
         LOGGER.propagate = previous

@@ -1,11 +1,12 @@
 """One Markdown block to safe HTML.
 
 Content is data: raw HTML in a paper is escaped, never passed through (`html=False`), links
-keep only http(s) and mailto targets, and images are left to the renderer's URL fetcher,
-which refuses anything outside the project's templates and assets. Math between `$…$`,
-`$$…$$`, `\\(…\\)` and `\\[…\\]` goes to a pluggable renderer (SVG for the PDF, MathML for a
-web page); a formula it cannot render is shown as its TeX in `<code class="tex">`, never
-dropped.
+keep only http(s) and mailto targets, a remote image (any scheme, or `//host`) becomes its
+alt text (no page or booklet makes an external request), and local images are left to the
+renderer's URL fetcher, which refuses anything outside the project's templates and assets.
+Math between `$…$`, `$$…$$`, `\\(…\\)` and `\\[…\\]` goes to a pluggable renderer (SVG for
+the PDF, MathML for a web page); a formula it cannot render is shown as its TeX in
+`<code class="tex">`, never dropped.
 
 Bodies are rendered block by block (`publish.model.Block.text`), not as whole files, because
 translation markers are HTML comments that `html=False` would otherwise print as text.
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
+from ..sanitise import remote_url
 from .math import MathRenderer, svg_math
 
 if TYPE_CHECKING:
@@ -174,5 +176,12 @@ class MarkdownRenderer:
                 elif child.type == "link_close":
                     if link_stack and not link_stack.pop():
                         child.tag = "span"
+                elif child.type == "image" and remote_url(str(child.attrGet("src") or "")):
+                    # no external requests: a remote image is its alt text
+                    child.type, child.tag, child.attrs = "text", "", {}
+                    child.content = "".join(c.content for c in child.children or ())
+                    child.children = None
+                    if cjk:
+                        child.content = cjk_latin_space(child.content)
                 elif child.type == "text" and cjk:
                     child.content = cjk_latin_space(child.content, self.cjk_space)

@@ -2,14 +2,26 @@
 
 A renderer is a function `(tex, display) -> html | None`; None means "cannot render", and
 the caller shows the TeX source instead. Nothing here raises for bad TeX.
+
+Math is data: a formula comes from content, so what the converters make of it is checked
+against an allowlist (`mathsafe`) before it reaches a page — elements, attributes and their
+values, text that cannot be markup — and anything else shows the TeX instead. A formula
+nested deeper, longer or slower to draw than the limits below is shown as TeX with a
+warning: drawing time doubles with each level of `x_{x_{…}}`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from html import escape
+
+from .mathsafe import checked_cached, clean_mathml, clean_svg
 
 MathRenderer = Callable[[str, bool], "str | None"]
 
@@ -19,6 +31,88 @@ _UNKNOWN_COMMAND = re.compile(r">\\[A-Za-z]")
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
 # ziamath's base size; the SVG is then sized in em so formulas follow the text size.
 _SIZE = 20.0
+
+
+# Per formula: braces (and \left, \begin) nested deeper than this, TeX longer than this,
+# or CPU seconds spent drawing it past this, and the TeX is shown instead.
+MAX_DEPTH = 10
+MAX_LENGTH = 4000
+MAX_SECONDS = 2.0
+_NESTING = re.compile(r"\\(?:left|right|begin|end)\b|[{}]")
+
+
+def too_big(tex: str) -> str | None:
+    """Why a formula is over the limits of length or nesting, or None."""
+    if len(tex) > MAX_LENGTH:
+        return f"is {len(tex):,} characters long (limit {MAX_LENGTH:,})"
+    depth = deepest = 0
+    for m in _NESTING.finditer(tex):
+        token = m.group()
+        if token == "{" or token in ("\\left", "\\begin"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        return f"nests {deepest} deep (limit {MAX_DEPTH})"
+    return None
+
+
+class _TooSlow(BaseException):
+    """Raised by the CPU timer inside a converter; a BaseException, so that their own
+    `except Exception` cannot swallow it."""
+
+
+@contextmanager
+def _cpu_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds` of the process's CPU time (SIGVTALRM). Signals
+    reach the main thread only: elsewhere the length and depth limits must do."""
+    if threading.current_thread() is not threading.main_thread() or \
+            not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _TooSlow()
+
+    previous = signal.signal(signal.SIGVTALRM, expire)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+
+
+_warned: set[str] = set()
+
+
+def warn(tex: str, why: str) -> None:
+    """Once per formula and process, on stderr (workers share it): the formula is shown as
+    its TeX."""
+    short = tex if len(tex) <= 60 else tex[:57] + "…"
+    if short not in _warned:
+        _warned.add(short)
+        print(f"publish: warning: formula ${short}$ {why}: shown as TeX", file=sys.stderr,
+              flush=True)
+
+
+def bounded(make: Callable[[str, bool], str | None]) -> Callable[[str, bool], str | None]:
+    """`make` within the limits: None (with a warning) for a formula over them."""
+
+    def run(tex: str, display: bool) -> str | None:
+        why = too_big(tex)
+        if why is None:
+            try:
+                with _cpu_limit(MAX_SECONDS):
+                    return make(tex, display)
+            except _TooSlow:
+                why = f"took more than {MAX_SECONDS:g} s to draw"
+        warn(tex, why)
+        return None
+
+    run.__doc__ = make.__doc__
+    return run
 
 
 def _mathml(tex: str, display: bool) -> str | None:
@@ -41,6 +135,21 @@ def _key(tex: str, display: bool) -> str:
     return f"{int(display)}{tex}"
 
 
+def _svg_or_text(tex: str, display: bool) -> str | None:
+    mathml = _mathml(tex, display)
+    if mathml is not None and clean_mathml(mathml) is None:
+        # what the site would refuse, the booklet does too (ziamath would draw it partly)
+        warn(tex, "makes MathML outside what a page may hold")
+        return None
+    html = None if mathml is None else (_flat_math(mathml) if not display else None)
+    if html is None and mathml is not None:
+        html = _svg_math(tex, display)
+    return html
+
+
+_drawn = bounded(_svg_or_text)
+
+
 def preload(entries: dict[str, str | None]) -> None:
     _known.update(entries)
 
@@ -58,11 +167,11 @@ def svg_math(tex: str, display: bool) -> str | None:
     formula, and most formulas in paper summaries are a symbol or a product of sizes."""
     key = _key(tex, display)
     if key in _known:
-        return _known[key]
-    mathml = _mathml(tex, display)
-    html = None if mathml is None else (_flat_math(mathml) if not display else None)
-    if html is None and mathml is not None:
-        html = _svg_math(tex, display)
+        found = _known[key]
+        # a cache file is data too: an entry that is not what this module makes is redrawn
+        if found is None or checked_cached(found):
+            return found
+    html = _drawn(tex, display)
     _known[key] = _added[key] = html
     return html
 
@@ -122,6 +231,9 @@ def _svg_math(tex: str, display: bool) -> str | None:
     m = _VIEWBOX.search(svg)
     if not m or "<path" not in svg:
         return None
+    svg = clean_svg(svg)
+    if svg is None:
+        return None
     _x, y, w, h = (float(v) for v in m.groups())
     below = h + y  # viewBox y is negative above the baseline
     style = (f'width:{w / _SIZE:.3f}em;height:{h / _SIZE:.3f}em;'
@@ -132,16 +244,30 @@ def _svg_math(tex: str, display: bool) -> str | None:
 
 @lru_cache(maxsize=4096)
 def mathml_math(tex: str, display: bool) -> str | None:
-    """MathML for browsers (the HTML site); None when the TeX cannot be converted.
+    """MathML for browsers (the HTML site), checked against the allowlist; None when the
+    TeX cannot be converted, or its MathML holds anything else (then the TeX is shown)."""
+    mathml = _bounded_mathml(tex, display)
+    if mathml is None:
+        return None
+    clean = clean_mathml(mathml)
+    if clean is None:
+        warn(tex, "makes MathML outside what a page may hold")
+    return clean
 
-    The same MathML as `_mathml` (ziamath's `tex2mml`), without importing ziamath: its
-    package loads a math font and glyph tables (~0.2 s) that only drawing SVG needs.
-    tests/test_site_cache.py compares the two on every formula of content/."""
+
+def raw_mathml(tex: str, display: bool) -> str | None:
+    """The converter's MathML, unchecked: the same as `_mathml` (ziamath's `tex2mml`),
+    without importing ziamath — its package loads a math font and glyph tables (~0.2 s)
+    that only drawing SVG needs. tests/test_site_cache.py compares the two on every
+    formula of content/."""
     try:
         mathml = _tex2mml(tex, inline=not display)
     except Exception:  # latex2mathml raises many unrelated types for bad input
         return None
     return None if _UNKNOWN_COMMAND.search(mathml) else mathml
+
+
+_bounded_mathml = bounded(raw_mathml)
 
 
 # ziamath 0.13's `tex.tex2mml` and the operators its package declares, with its default

@@ -27,6 +27,7 @@ from ..config import Config
 from ..errors import PublishError
 from ..languages import BILINGUAL, choices, source_of
 from ..model import Collection
+from ..outputs import check_output
 from . import math as math_cache
 from .assemble import Metadata, Part, Piece, assemble
 from .book import Book, Label, collection_book, list_book
@@ -195,6 +196,8 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
 
         collection = load_collection(config)
     _check(config, collection, request)
+    target = (check_output(config.root, request.out) if request.out
+              else default_out(config, request))
     lang = request.lang
     options = BookletOptions(lang, tuple(config.languages), request.fallback, request.paper_size)
     project_templates = config.root / "templates"
@@ -207,6 +210,7 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
     if not flows:
         raise PublishError("nothing to print: the selection has no papers")
     cache = Cache(config.build_dir / "pdf" / "cache", request.use_cache)
+    cache.sweep(target.parent)  # temporary files of runs that were killed
     math_cache.preload(cache.math() if request.use_cache else {})
     booklet = _booklet_id(request)
     job = Job(renderer=renderer, books=books, flows=flows, title=_title(config, lang),
@@ -217,7 +221,6 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
               previous=cache.flows(booklet),
               units=_unit_cache(config, request, roots[:2]))
     done = run_all(job, request.jobs or os.cpu_count() or 1, progress)
-    target = request.out or default_out(config, request)
     pieces = [Piece(Part(cache.pdf("runs", s.run.key), done.layouts[s.run.key]),
                     s.first_page, s.end_page)
               for flow in flows for s in done.segments[flow.key]]
@@ -308,7 +311,8 @@ def render_single(config: Config, request: PdfRequest,
     html = renderer.single_html(books, _title(config, request.lang),
                                 format_day(_today(), ui_lang(request.lang)), papers, titles,
                                 chapters)
-    target = request.out or default_out(config, request).with_suffix(".single.pdf")
+    target = check_output(config.root, request.out) if request.out else \
+        default_out(config, request).with_suffix(".single.pdf")
     layout = render(html, renderer.css(single=True), target, config.root.as_uri() + "/",
                     roots)
     return target, layout.pages

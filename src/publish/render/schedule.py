@@ -19,6 +19,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from ..workers import pool_options
 from . import math as math_cache
 from .book import Book, Chapter, Label, Unit
 from .booklet import Levels, Renderer
@@ -151,7 +152,8 @@ class _Pool:
         else:
             if self.pool is None:
                 self.pool = ProcessPoolExecutor(max_workers=self.jobs,
-                                                mp_context=get_context("fork"))
+                                                mp_context=get_context("fork"),
+                                                **pool_options())
             future = self.pool.submit(fn, *args)
         self.running[future] = tag
 

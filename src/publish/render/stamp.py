@@ -28,6 +28,8 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 
+from ..outputs import write_output
+
 DIGITS = "0123456789."
 LEADER_STEP = 0.55  # em between the dots of a leader
 LEADER_GRAY = 0.6
@@ -96,10 +98,8 @@ def digit_font(family: str, weight: int, store: Path | None = None) -> DigitFont
     font = _subset(candidates, family)
     if path is not None:
         fields = {k: v for k, v in asdict(font).items() if k != "data"}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps({**fields, "data": base64.b64encode(font.data).decode()}))
-        os.replace(tmp, path)
+        write_output(path, json.dumps(
+            {**fields, "data": base64.b64encode(font.data).decode()}).encode("utf-8"))
     return font
 
 

@@ -71,12 +71,17 @@ def record_path(config: Config) -> Path:
     return config.content_dir / RECORD
 
 
-def today() -> date:
-    """The issue date: SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC)."""
+def now() -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the time now (UTC)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).date()
-    return datetime.now(UTC).date()
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """The issue date: the day of `now()`."""
+    return now().date()
 
 
 def _date(value: object, path: Path, line: int) -> date:
@@ -281,4 +286,4 @@ def save_record(config: Config, collection: Collection, selection: Selection) ->
     tx.write(config.content_dir / STATE,
              json.dumps({"issue": selection.record.number, "papers": state,
                          "version": STATE_VERSION}, indent=0, sort_keys=True) + "\n")
-    return tx.commit()
+    return tx.commit("digest")

@@ -2,9 +2,12 @@
 multipart/alternative .eml message.
 
 The HTML must survive mail clients: one ~600 px column of tables, every style inlined
-(css-inline), only the dark-mode `@media` rule kept in a <style>, a hidden preheader, and at
-most `max_per_list` papers per list with "and N more" linking to the list on the site, so a
-first issue after importing a thousand papers stays well under Gmail's 102 KB clipping.
+(css-inline), only the dark-mode `@media` rule kept in a <style>, no hidden text (no
+"preheader": invisible text is what spam filters look for), and at most `max_per_list`
+papers per list with "and N more" linking to the list on the site, so a first issue after
+importing a thousand papers stays well under Gmail's 102 KB clipping. The plain text is
+wrapped at 72 columns, Chinese included (`wrap`). The same issue is a page of the site and
+an entry of its feeds (`fragment`: the issue's body without the e-mail around it).
 """
 
 from __future__ import annotations
@@ -13,25 +16,26 @@ import html as htmllib
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
 
 from ..config import Config
-from ..languages import source_of
+from ..languages import LANGUAGES, source_of
 from ..model import Collection, Paper
+from ..outputs import write_output
 from ..render.book import Label
-from ..render.i18n import format_day, format_number, gettext, html_lang, ngettext
+from ..render.i18n import format_day, format_number, gettext, hant, html_lang, ngettext
 from ..render.markdown import MarkdownRenderer
 from ..render.text import shown_blocks
 from ..status import title_unit
-from .issues import Selection
-from .pages import environment, list_path, paper_link, paper_path, titles
+from .issues import Selection, now
+from .pages import environment, issue_path, list_path, paper_link, paper_path, titles
 from .settings import WebSettings
+from .wrap import join_cjk_lines, wrap
 
 SUMMARY_CHARS = {"en": 260, "zh": 110, "zh-Hant": 110}
 MAX_AUTHORS = 3
@@ -72,8 +76,10 @@ _PLAIN = MarkdownRenderer(_no_math)
 
 
 def plain(markdown: str, lang: str) -> str:
+    """A block as one line of text. A line break between two Chinese characters is no
+    space in Chinese (a reader would see "。 本" as a stray gap), so it is dropped."""
     text = htmllib.unescape(_TAG.sub("", _PLAIN.render(markdown, lang)))
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", join_cjk_lines(text)).strip()
 
 
 def cut(text: str, limit: int) -> str:
@@ -95,7 +101,8 @@ class Mail:
 
     def __init__(self, config: Config, collection: Collection, settings: WebSettings,
                  selection: Selection, lang: str, max_per_list: int = 10,
-                 local_from: Path | None = None):
+                 local_from: Path | None = None, link_base: str | None = None,
+                 issue_page: bool = True):
         self.config = config
         self.collection = collection
         self.settings = settings
@@ -107,10 +114,17 @@ class Mail:
         # A preview without a base URL links the local site (`publish html` writes it to
         # build/html/) by a path relative to this folder, so "and N more" is never a dead end
         self.local_from = local_from
+        # A page of the site links its neighbours relatively ("../../"): `link_base`
+        self.link_base = link_base
+        # the issue has (or will have) a page on the site: it is recorded
+        self.issue_page = issue_page
         self.env = environment(config.root / "templates")
+        self.env.filters["wrap"] = wrap
 
     def href(self, relative: str) -> str | None:
         """A site page's address: absolute under the base URL, else the local build's."""
+        if self.link_base is not None:
+            return self.link_base + relative
         if self.settings.base_url:
             return self.settings.base_url + relative
         if self.local_from is None:
@@ -126,12 +140,20 @@ class Mail:
             return en if en == zh else f"{en} / {zh}"
         return gettext(self.lang, message)
 
+    def _convert(self, text: str) -> str:
+        """Text of the content in zh, as a zh-Hant issue shows it (as the site does)."""
+        return hant(text) if self.lang == "zh-Hant" else text
+
     def site_title(self) -> str:
         code = source_of(self.ui_lang)
         title = self.config.title.get(code) or next(iter(self.config.title.values()), "")
         if self.lang == "bilingual" and self.config.title.get("zh"):
             title = f"{title} · {self.config.title['zh']}"
-        return title
+        return self._convert(title) if code in self.config.title else title
+
+    def sender_name(self) -> str | None:
+        name = parseaddr(self.settings.sender or "")[0]
+        return name or None
 
     def subject(self) -> str:
         r = self.selection.record
@@ -194,7 +216,7 @@ class Mail:
         if self.lang == "bilingual" and rl.title.get("en") and rl.title.get("zh"):
             return Label(f"{rl.title['en']} · {rl.title['zh']}", "en")
         if rl.title.get(code):
-            return Label(rl.title[code], self.ui_lang)
+            return Label(self._convert(rl.title[code]), self.ui_lang)
         return Label(rl.title.get(rl.lang) or list_id, rl.lang)
 
     # ---- documents --------------------------------------------------------------------
@@ -214,11 +236,12 @@ class Mail:
         more_updated = len(sel.updated) - len(updated)
         new = sum(len(p) for _, p in sel.groups)
         r = sel.record
-        preheader = self.ui("%(new)s new papers, %(updated)s updated") % {
+        # what the issue holds, in a line: a feed entry's summary
+        overview = self.ui("%(new)s new papers, %(updated)s updated") % {
             "new": format_number(new, self.ui_lang),
             "updated": format_number(len(sel.updated), self.ui_lang)}
         if groups:
-            preheader += " — " + ", ".join(
+            overview += " — " + ", ".join(
                 g.papers[0].title.text for g in groups[:3] if g.papers)
         return {
             "lang": self.lang, "html_lang": html_lang(self.ui_lang),
@@ -230,8 +253,13 @@ class Mail:
             "more_updated": (self.ui("and %(num)s more") % {
                 "num": format_number(more_updated, self.ui_lang)})
             if more_updated else None,
-            "new_count": new, "preheader": preheader,
+            "new_count": new, "overview": overview,
+            # a label's colon: full width after Chinese ("收录于：")
+            "colon": "：" if LANGUAGES[self.ui_lang].cjk else ": ",
             "site_url": self.href(f"{self.page_lang}/index.html"),
+            # the issue's own page: once recorded, `publish html` writes it
+            "issue_url": self.href(issue_path(self.page_lang, r.number))
+            if self.settings.base_url and self.issue_page else None,
             "unsubscribe": _unsubscribe_link(self.settings.list_unsubscribe),
         }
 
@@ -247,6 +275,20 @@ class Mail:
         out = self.env.get_template("email/digest.txt").render(**self.context(text=True))
         return re.sub(r"\n{3,}", "\n\n", out).strip() + "\n"
 
+    def fragment(self) -> str:
+        """The issue's body as HTML without the document around it: a feed entry's
+        content and the main part of the issue's page on the site."""
+        return _squeeze(self.env.get_template("site/issue-body.html").render(
+            **self.context()))
+
+    def list_id(self) -> str:
+        """RFC 2919: the list's name and `<label.domain>`, from the site's address."""
+        assert self.settings.base_url
+        host = self.settings.base_url.split("//")[-1].split("/")[0].split(":")[0]
+        path = self.settings.base_url.split("//")[-1].partition("/")[2]
+        label = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "newsletter"
+        return f"{self.site_title()} <{label}.{host}>"
+
     def eml(self) -> bytes:
         if not (self.settings.base_url and self.settings.sender):
             raise ValueError("an e-mail needs base_url and a sender: settings.require_mail")
@@ -254,17 +296,19 @@ class Mail:
         msg["Subject"] = self.subject()
         msg["From"] = self.settings.sender
         msg["To"] = self.settings.to or "undisclosed-recipients:;"
-        day = datetime.combine(self.selection.record.day, time(8, 0), UTC)
-        msg["Date"] = format_datetime(day)
-        domain = self.settings.base_url.split("//")[-1].split("/")[0]
+        # when the message is written, not the issue's day: a replayed issue is a new message
+        msg["Date"] = format_datetime(now())
+        domain = self.settings.base_url.split("//")[-1].split("/")[0].split(":")[0]
         msg["Message-ID"] = make_msgid(f"issue-{self.selection.record.number}", domain=domain)
-        msg["Content-Language"] = html_lang(self.ui_lang)
+        msg["List-Id"] = self.list_id()
         if self.settings.list_unsubscribe:
             msg["List-Unsubscribe"] = self.settings.list_unsubscribe
             if "<https://" in self.settings.list_unsubscribe:
                 msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         msg.set_content(self.text(), charset="utf-8")
         msg.add_alternative(self.html(), subtype="html", charset="utf-8")
+        # after the parts: set_content and add_alternative drop or move Content-* headers
+        msg["Content-Language"] = ", ".join(html_lang(code) for code in self.langs)
         return msg.as_bytes()
 
 
@@ -283,8 +327,5 @@ def _squeeze(html: str) -> str:
 
 
 def write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_output(path, data)
 

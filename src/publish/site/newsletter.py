@@ -9,6 +9,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import PublishError
 from ..model import Collection
+from ..outputs import check_output
 from .issues import Selection, save_record, select
 from .mail import Mail, write
 from .settings import WebSettings, require_mail
@@ -27,6 +28,12 @@ class IssueRequest:
     issue: int | None = None
     max_per_list: int = 10
     record: bool | None = None  # None: record when writing an .eml (the one that is sent)
+
+    @property
+    def records(self) -> bool:
+        """Whether this issue is added to content/digests.yaml: then the run writes content/
+        and holds the project's writer lock from reading the tree to recording."""
+        return self.record if self.record is not None else self.fmt == "eml"
 
 
 @dataclass
@@ -52,7 +59,7 @@ def make_issue(config: Config, collection: Collection, settings: WebSettings,
         require_mail(config, settings)
     # Only the message that is sent spends its papers: a preview (html, text) never does
     # unless asked with --record
-    record = request.record if request.record is not None else request.fmt == "eml"
+    record = request.records
     if record and request.list_id is not None:
         raise PublishError("an issue limited to one --list is not recorded (it would hide the "
                            "other lists' papers from the next issue); add --no-record")
@@ -64,14 +71,14 @@ def make_issue(config: Config, collection: Collection, settings: WebSettings,
         since = selection.record.since
         raise NothingNew("nothing new to announce" + (f" since {since}" if since else ""))
     number = selection.record.number
-    out = request.out or (config.build_dir / "digest" /
+    out = check_output(config.root, request.out) if request.out else (config.build_dir / "digest" /
                           f"issue-{number}.{request.lang}.{EXTENSIONS[request.fmt]}")
     # Without a base URL a preview links the local site: relative to the HTML file so a
     # browser follows it, relative to the project in text so a person can open it
     local_from = None if settings.base_url else (
         out.resolve().parent if request.fmt == "html" else config.root)
     mail = Mail(config, collection, settings, selection, request.lang, request.max_per_list,
-                local_from)
+                local_from, issue_page=record or not selection.fresh)
     data = {"html": lambda: mail.html().encode(), "text": lambda: mail.text().encode(),
             "eml": mail.eml}[request.fmt]()
     write(out, data)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Problems, PublishError
+from ..sanitise import CONTROL, header_problem
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -59,7 +60,7 @@ def parse_site(table: Any, path: Path, where: Callable[[str], int | None]
                ) -> tuple[SiteSection, Problems]:
     problems = Problems()
     base = _strings("site", table, _SITE_KEYS, path, where, problems).get("base_url")
-    if base is not None and not re.match(r"^https?://[^/\s]+", base):
+    if base is not None and (not re.match(r"^https?://[^/\s]+", base) or CONTROL.search(base)):
         problems.add(f"[site] base_url must be an http(s) URL, not {base!r}", path,
                      where("base_url"))
         base = None
@@ -72,6 +73,11 @@ def parse_digest(table: Any, path: Path, where: Callable[[str], int | None]
                  ) -> tuple[DigestSection, Problems]:
     problems = Problems()
     found = _strings("digest", table, _DIGEST_KEYS, path, where, problems)
+    for key, value in list(found.items()):  # each becomes an e-mail header
+        why = header_problem(value)
+        if why:
+            problems.add(f"[digest] {key} {why}", path, where(key))
+            del found[key]
     return DigestSection(found.get("from"), found.get("to"), found.get("list_unsubscribe")), \
         problems
 
@@ -98,7 +104,7 @@ def with_base_url(settings: WebSettings, url: str | None) -> WebSettings:
     """The settings with --base-url, when given, in place of [site] base_url."""
     if not url:
         return settings
-    if not re.match(r"^https?://[^/\s]+", url):
+    if not re.match(r"^https?://[^/\s]+", url) or CONTROL.search(url):
         raise PublishError(f"--base-url must be an http(s) URL, not {url!r}")
     return replace(settings, base_url=url.rstrip("/") + "/")
 

@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from ..blocks import TITLE
 from ..languages import source_of
+from ..sanitise import csv_cell
 from .records import ENCODE, json_line
 from .states import STATES, STYLE, Summary
 from .view import BlockRow, StatusView
@@ -62,9 +63,19 @@ def json_chunks(view: StatusView) -> Iterator[bytes]:
         yield b',\n  "papers": []\n}\n'
 
 
+class _Cells:
+    """A csv writer whose text cells are never spreadsheet formulas (sanitise.csv_cell)."""
+
+    def __init__(self, buf: io.StringIO) -> None:
+        self._out = csv.writer(buf, lineterminator="\n")
+
+    def writerow(self, row: list[Any]) -> None:
+        self._out.writerow([csv_cell(cell) for cell in row])
+
+
 def render_csv(view: StatusView) -> str:
     buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
+    out = _Cells(buf)
     if view.detailed:
         out.writerow(["paper", "lang", "line", "state", "machine", "source_lang", "source_line",
                       "text", "note"])

@@ -21,8 +21,8 @@ from ..content.edit import set_front_keys, set_marker
 from ..content.files import key_line, load_yaml, split_front_matter
 from ..content.load import load_collection
 from ..content.textfile import read_text
-from ..content.write import Transaction
-from ..derived import derived, require
+from ..content.write import DEFAULT_WAIT, Transaction, project_lock
+from ..derived import Derived, derived, require
 from ..errors import Problem, PublishError
 from ..ids import check_id, unknown_paper
 from ..model import HUMAN, Text
@@ -53,7 +53,7 @@ def reviewer(root: Path) -> str | None:
     return found or os.environ.get("USER") or os.environ.get("USERNAME") or None
 
 
-def _check_name(by: str) -> str:
+def check_name(by: str) -> str:
     by = " ".join(by.split())
     if not by:
         raise PublishError("--by: the reviewer's name is empty")
@@ -73,7 +73,8 @@ def _marker_line(text: Text, line: int) -> int | None:
 
 
 def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
-           by: str | None = None, today: date | None = None) -> Reviewed:
+           by: str | None = None, today: date | None = None,
+           wait: float = DEFAULT_WAIT) -> Reviewed:
     """Mark the paper's machine or outdated blocks in `lang` (those at `lines`, or all) as
     reviewed by `by`; returns what was done. Refuses unknown ids, languages and lines.
 
@@ -90,6 +91,12 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
     if lang not in config.languages:
         raise PublishError(f"{lang!r} is not a language of this project "
                            f"({', '.join(config.languages)})")
+    with project_lock(config.root, "review", wait):
+        return _review(config, paper_id, lang, d, lines, by, today)
+
+
+def _review(config: Config, paper_id: str, lang: str, d: Derived | None, lines: Sequence[int],
+            by: str | None, today: date | None) -> Reviewed:
     collection = load_collection(config)  # the whole tree is checked, as every command does
     paper = collection.papers.get(paper_id)
     if paper is None:
@@ -98,7 +105,7 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
     text = paper.texts.get(lang)
     if text is None:
         raise PublishError(f"no text in {lang} to review: {path} does not exist")
-    name = _check_name(by if by is not None else reviewer(config.root) or "")
+    name = check_name(by if by is not None else reviewer(config.root) or "")
     at = (today or _today()).isoformat()
     status = paper_status(paper, lang, config.languages)
     result = Reviewed(path, name, at)
@@ -166,12 +173,13 @@ def review(config: Config, paper_id: str, lang: str, lines: Sequence[int] = (),
                 for k in ("local_title", "title_translation")) != (
                 text.local_title, text.title_translation):
             raise PublishError("changed on disk while being reviewed; run again", path)
+        read = content.encode("utf-8")
         if title_marker is not None:
             # Only the marker's line: the title itself is the person's to edit.
             content = set_front_keys(content, {"title_translation": title_marker}, path)
         tx = Transaction(config.root)
-        tx.write(path, content[: len(content) - len(old_body)] + body)
-        tx.commit()
+        tx.write(path, content[: len(content) - len(old_body)] + body, expect=read)
+        tx.commit("review")
     return result
 
 

@@ -4,12 +4,12 @@ exit code (`--fail-under`)."""
 from __future__ import annotations
 
 import io
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..config import Config
+from ..outputs import check_output, write_output
 from .formats import json_chunks, print_table, render_csv, render_json, render_markdown
 from .html import render_html
 from .view import StatusView, below, status_view
@@ -30,10 +30,7 @@ def render(view: StatusView, fmt: str) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".publish-tmp")
-    tmp.write_bytes(text.encode("utf-8"))
-    os.replace(tmp, path)
+    write_output(path, text.encode("utf-8"))
 
 
 def run_status(config: Config, *, lang: str | None = None, list_id: str | None = None,
@@ -41,6 +38,8 @@ def run_status(config: Config, *, lang: str | None = None, list_id: str | None =
                fail_under: float | None = None, out: Path | None = None,
                use_cache: bool = True) -> int:
     """`publish status`: print (or write to `out`) the report; the exit code."""
+    if out is not None:
+        out = check_output(config.root, out)
     view = status_view(config, lang=lang, list_id=list_id, states=states, details=details,
                        use_cache=use_cache)
     for warning in view.warnings:

@@ -29,7 +29,7 @@ from ..config import Config
 from ..content.edit import insert_after, replace_block, set_front_keys
 from ..content.files import render_paper_file
 from ..content.textfile import read_text
-from ..content.write import Transaction
+from ..content.write import ABSENT, Expect, Transaction
 from ..errors import PublishError
 from ..model import MACHINE, Block, Collection, Paper, Text
 from ..status import MISSING, OUTDATED, paper_status
@@ -119,7 +119,7 @@ def select_papers(collection: Collection, list_id: str | None,
     return papers
 
 
-def _anchor_for(units_blocks: list[Block | None], i: int, file_blocks: list[Block]
+def anchor_for(units_blocks: list[Block | None], i: int, file_blocks: list[Block]
                 ) -> Block | None:
     """Where the draft of unit `i` goes: after the target block of the nearest earlier unit;
     failing that, just before the target block of the nearest later one; failing that (no
@@ -160,7 +160,7 @@ def plan_paper(config: Config, paper: Paper, to: str, froms: Iterable[str], only
             if unit.state not in want or unit.source is None:
                 continue
             if unit.state == MISSING:
-                need = Need(unit.source, INSERT, None, _anchor_for(blocks, i, file_blocks), i)
+                need = Need(unit.source, INSERT, None, anchor_for(blocks, i, file_blocks), i)
             elif unit.machine:
                 need = Need(unit.source, REPLACE, unit.block, unit.block, i)
             else:
@@ -211,7 +211,7 @@ def make_plan(config: Config, collection: Collection, to: str, froms: Sequence[s
 Ready = tuple[Need, tuple[str, str]]  # a need and its (marker line, draft text)
 
 
-def _edited_body(text: Text, ready: list[Ready]) -> str:
+def edited_body(text: Text, ready: list[Ready]) -> str:
     """`text`'s body with the drafts in. Edits go bottom-up, so the line numbers of the
     blocks above each edit stay true; at one block, the insertions after it go before its
     own replacement."""
@@ -237,16 +237,18 @@ def _edited_body(text: Text, ready: list[Ready]) -> str:
     return body if body.endswith("\n") else body + "\n"
 
 
-def _fresh_body(ready: list[Ready]) -> str:
+def fresh_body(ready: list[Ready]) -> str:
     """A body of drafts only, in source order, a blank line between blocks."""
     return "\n\n".join(f"{marker}\n{draft}" for _, (marker, draft)
                        in sorted(ready, key=lambda r: r[0].order)) + "\n"
 
 
 def render_drafts(plan: PaperPlan, drafts: dict[ItemKey, str], by: str, at: str
-                  ) -> tuple[Path, str] | None:
-    """The target file's new text with every need whose draft is in `drafts`, or None when
-    none is. Refuses (PublishError) when the file changed on disk since it was read."""
+                  ) -> tuple[Path, str, Expect] | None:
+    """The target file's new text with every need whose draft is in `drafts`, and what the
+    file must still be on disk when it is written (its bytes as read here, or absent), or
+    None when no draft is in. Refuses (PublishError) when the file changed on disk since the
+    plan read it."""
     ready: list[Ready] = [
         (n, (format_marker(n.source.lang, n.source.hash, MACHINE, by=by, at=at), drafts[n.key]))
         for n in plan.needs if n.key in drafts and n.action != TITLE_DRAFT]
@@ -257,22 +259,31 @@ def render_drafts(plan: PaperPlan, drafts: dict[ItemKey, str], by: str, at: str
                      format_attrs(n.source.lang, n.source.hash, MACHINE, by, at)}
     if not ready and not title:
         return None
-    if plan.target is None:
-        front = {"meta_in": plan.paper.source_lang, **title}
-        return plan.path, render_paper_file(front, _fresh_body(ready) if ready else "")
-    on_disk = read_text(plan.path)
-    if not on_disk.endswith(plan.target.body):
-        raise PublishError("changed on disk while drafts were being made; run again",
-                           plan.path)
+    return (plan.path, *paper_file(plan.paper, plan.path, plan.target, ready, title))
+
+
+def paper_file(paper: Paper, path: Path, target: Text | None, ready: list[Ready],
+               title: dict[str, str]) -> tuple[str, Expect]:
+    """The text of `paper`'s file at `path` (`target` as loaded, None when there is none yet)
+    with the `ready` blocks written in and the front-matter keys in `title` set, and what the
+    file must still be on disk when it is written (its bytes as read here, or absent).
+    Refuses (PublishError) when the file changed on disk since it was loaded."""
+    if target is None:  # planned for no file: written only if there is still none
+        front = {"meta_in": paper.source_lang, **title}
+        return render_paper_file(front, fresh_body(ready) if ready else ""), ABSENT
+    on_disk = read_text(path)
+    read = on_disk.encode("utf-8")
+    if not on_disk.endswith(target.body):
+        raise PublishError("changed on disk while this run was working on it; run again",
+                           path)
     if title:  # a line edit of the front matter, refused unless it reads back as meant
-        on_disk = set_front_keys(on_disk, title, plan.path)
-    head = on_disk[: len(on_disk) - len(plan.target.body)]
+        on_disk = set_front_keys(on_disk, title, path)
+    head = on_disk[: len(on_disk) - len(target.body)]
     if not ready:
-        return plan.path, on_disk
-    if not plan.target.body.strip():
-        return plan.path, (head if head.endswith("\n\n") else head + "\n") + _fresh_body(ready)
-    body = _edited_body(plan.target, ready)
-    return plan.path, head + body
+        return on_disk, read
+    if not target.body.strip():
+        return (head if head.endswith("\n\n") else head + "\n") + fresh_body(ready), read
+    return head + edited_body(target, ready), read
 
 
 class Writer:
@@ -316,7 +327,16 @@ class Writer:
             if out is not None:
                 tx.write(*out)
                 drafted += sum(1 for n in plan.needs if n.key in self.drafts)
-        self.written += tx.commit()
+        # A file someone changed since it was read is left alone (its drafts stay in the
+        # translation memory for the next run); the others are written.
+        for problem in tx.conflicts():
+            path = Path(str(problem.path))
+            del tx.files[path], tx.expected[path]
+            plan = self.plans[path.stem]
+            drafted -= sum(1 for n in plan.needs if n.key in self.drafts)
+            self.failed.append({"paper": path.stem, "path": str(path), "line": problem.line,
+                                "reason": problem.message})
+        self.written += tx.commit("translate")
         self.drafted += drafted
         self.queued.clear()
         self._last = time.monotonic()

@@ -88,6 +88,20 @@ class Memory:
                 found.update(rows)
         return found
 
+    def source_texts(self, source_lang: str, hashes: list[str]) -> dict[str, str]:
+        """The source text of blocks by hash, from drafts of any backend and target: how an
+        edited paragraph read when it was sent (`publish export` shows it to a translator)."""
+        found: dict[str, str] = {}
+        with self._lock:
+            for start in range(0, len(hashes), 500):
+                part = hashes[start:start + 500]
+                rows = self._db.execute(
+                    "SELECT source_hash, source_text FROM drafts WHERE source_lang=? AND "
+                    f"source_hash IN ({','.join('?' * len(part))})",
+                    (source_lang, *part)).fetchall()
+                found.update(rows)
+        return found
+
     def put(self, backend: str, source_lang: str, target_lang: str, source_hash: str,
             source_text: str, draft: str) -> None:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")

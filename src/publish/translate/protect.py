@@ -46,6 +46,9 @@ _QUOTE_LINE_RE = re.compile(r"^\s*>\s?")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
+UNSENT_KINDS = ("code", "html")  # blocks copied into a draft as they are, never sent
+
+
 class PlaceholderError(ValueError):
     """The service changed, dropped or repeated a placeholder."""
 
@@ -169,7 +172,13 @@ def restore(protected: Protected, translated: str) -> str:
     if repeated:
         raise PlaceholderError("the service repeated placeholder(s) for "
                                + ", ".join(repr(_short(protected.slots[i])) for i in repeated))
-    out = protected.prefix + out
+    return with_syntax(protected, out)
+
+
+def with_syntax(protected: Protected, text: str) -> str:
+    """`text` with the block syntax `protect` took off (a list item's `- `, a heading's
+    `## `, a quote's `> `) put back."""
+    out = protected.prefix + text
     if protected.quote:
         out = "\n".join("> " + ln if ln.strip() else ">" for ln in out.split("\n"))
     return out

@@ -10,19 +10,17 @@ the process ends) makes the second one refuse.
 
 from __future__ import annotations
 
-import fcntl
 import importlib.util
-import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
 from ..content.load import load_collection
+from ..content.write import DEFAULT_WAIT, project_lock
 from ..errors import PublishError
 from . import backends
 from .drafts import ONLY_CHOICES, Item, ItemKey, Plan, Writer, make_plan
@@ -30,10 +28,9 @@ from .memory import Memory
 from .protect import load_keep_terms, title_keys
 from .worker import BlockFailed, Progress, Stopped, Worker, prepare
 
-LOCK_NAME = ".publish-translate.lock"
 GLOSSARY = "glossary.yaml"
 
-__all__ = ["Progress", "Result", "TranslateRequest", "run_lock", "translate"]
+__all__ = ["Progress", "Result", "TranslateRequest", "translate"]
 
 
 @dataclass
@@ -45,6 +42,7 @@ class TranslateRequest:
     paper_ids: tuple[str, ...] = ()
     limit: int | None = None
     dry_run: bool = False
+    wait: float = DEFAULT_WAIT  # seconds to wait for another writer of the project
 
 
 @dataclass
@@ -79,29 +77,6 @@ class Result:
         return not (self.failed or self.stopped or self.interrupted)
 
 
-@contextmanager
-def run_lock(root: Path) -> Iterator[None]:
-    """Refuse a second run on the same project while one is going."""
-    path = root / LOCK_NAME
-    fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
-    try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "unknown"
-            raise PublishError(f"another `publish translate` is running on this project "
-                               f"(pid {holder}); wait for it to finish, or stop it",
-                               path) from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"{os.getpid()}\n")
-        fh.flush()
-        yield
-    finally:
-        fh.close()  # closing releases the flock
-
-
 def _froms(config: Config, to: str, froms: Sequence[str]) -> tuple[str, ...]:
     if to not in config.languages:
         raise PublishError(f"--to {to!r} is not a language of this project (languages: "
@@ -122,7 +97,7 @@ def translate(config: Config, settings: backends.Settings, options: TranslateReq
     result = Result(options.to, froms, settings.backend, options.dry_run)
     if options.dry_run:
         return _run(config, settings, options, result, on_progress)
-    with run_lock(config.root):
+    with project_lock(config.root, "translate", options.wait):
         return _run(config, settings, options, result, on_progress)
 
 

@@ -24,14 +24,14 @@ import requests
 
 from ..blocks import split_blocks
 from ..model import TITLE
+from ..sanitise import draft_problem
 from . import backends
 from .drafts import Item
 from .memory import Memory
-from .protect import PlaceholderError, Protected, protect, restore
+from .protect import UNSENT_KINDS, PlaceholderError, Protected, protect, restore
 from .split import join_pieces, split_text
 from .transport import ANSWER, FATAL, RETRY, TRANSPORT, Failure, bounded_call, classify
 
-UNSENT_KINDS = ("code", "html")  # copied into the draft as they are
 BACKOFF_BASE = 1.0  # seconds before the first retry; doubles each time
 BACKOFF_CAP = 60.0
 RETRY_AFTER_CAP = 300.0  # a server asking for longer is treated as down for this run
@@ -131,6 +131,9 @@ class Worker:
             draft = restore(protected, translated)
         except PlaceholderError as exc:
             raise BlockFailed(str(exc)) from None
+        refused = draft_problem(draft, source.text)  # never remembered, never written
+        if refused:
+            raise BlockFailed(refused)
         blocks = split_blocks(draft, self.target)
         kind = "paragraph" if source.kind == TITLE else source.kind  # a title is one line
         if len(blocks) != 1 or blocks[0].kind != kind or (kind != source.kind and "\n" in draft):

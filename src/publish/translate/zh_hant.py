@@ -12,14 +12,16 @@ gone.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
 from ..content.files import load_yaml, render_paper_file, split_front_matter
+from ..content.load import load_collection
 from ..content.textfile import read_text
-from ..content.write import Transaction
+from ..content.write import DEFAULT_WAIT, Transaction, project_lock
 from ..derived import CONVERTER, to_hant
 from ..errors import PublishError
 from ..model import Collection, Paper, Text
@@ -111,3 +113,24 @@ def derive_tree(config: Config, collection: Collection, papers: list[Paper] | No
     for stale in result.removed:
         stale.unlink()
     return result
+
+
+def derive(config: Config, froms: Sequence[str] = (), list_id: str | None = None,
+           paper_ids: Sequence[str] = (), dry_run: bool = False,
+           wait: float = DEFAULT_WAIT) -> DeriveResult:
+    """`publish translate --to zh-Hant`: the papers asked for (default: all) derived, under
+    the project's writer lock unless it is a dry run."""
+    from .drafts import select_papers
+
+    if any(f != SOURCE for f in froms):
+        raise PublishError(f"zh-Hant is derived from {SOURCE} only (--from {SOURCE})")
+
+    def run() -> DeriveResult:
+        collection = load_collection(config)
+        papers = select_papers(collection, list_id, paper_ids) if list_id or paper_ids else None
+        return derive_tree(config, collection, papers, dry_run=dry_run)
+
+    if dry_run:
+        return run()
+    with project_lock(config.root, "translate --to zh-Hant", wait):
+        return run()

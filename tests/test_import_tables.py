@@ -1,0 +1,70 @@
+"""Tables in Markdown lists: the cell splitter the reader gives markdown-it agrees with
+markdown-it's own, and tables of every shape read as entries."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+from conftest import run
+from hypothesis import given
+from hypothesis import strategies as st
+
+from publish.imports import markdown
+from publish.imports.markdown import _split_cells
+
+
+def original_split(string: str) -> list[str]:
+    """markdown-it 4.x `escapedSplit`, as it is written there."""
+    result, pos, last, escaped, current = [], 0, 0, False, ""
+    while pos < len(string):
+        ch = string[pos]
+        if ch == "|":
+            if not escaped:
+                result.append(current + string[last:pos])
+                current, last = "", pos + 1
+            else:
+                current += string[last:pos - 1]
+                last = pos
+        escaped = ch == "\\"
+        pos += 1
+    result.append(current + string[last:])
+    return result
+
+
+@given(st.text(alphabet="ab|\\ `*[]", max_size=30))
+def test_the_fast_cell_splitter_splits_as_markdown_it_does(row: str):
+    assert _split_cells(row) == original_split(row)
+    table = importlib.import_module("markdown_it.rules_block.table")
+    assert table.escapedSplit is _split_cells
+
+
+def test_several_tables_with_their_own_headers():
+    text = ("# L\n\n## A\n\n| Title | Paper | Year |\n|---|---|---|\n"
+            "| X Y Z | [arXiv](https://arxiv.org/abs/1706.03762) | 2017 |\n\n"
+            "## B\n\n名字 | 年份 | 简介\n:---: | :---: | :---:\n"
+            "[BERT](https://arxiv.org/abs/1810.04805) | 2018 | 预训练 \\| 编码器\n")
+    first, second = markdown.read(text, "x.md").entries
+    assert (first.line, first.title, first.arxiv, first.year, first.section) == (
+        7, "X Y Z", "1706.03762", 2017, "A")
+    assert (second.line, second.title, second.arxiv, second.year) == (
+        13, "BERT", "1810.04805", 2018)
+    assert second.blocks == [("paragraph", "预训练 | 编码器")]
+
+
+def test_a_chinese_resource_list_keeps_only_its_papers(project: Path):
+    """Shaped on Chinese awesome-lists of LLM resources (HqWu-HITCS/Awesome-Chinese-LLM):
+    `* Name：` items with `地址：URL` and `简介：…` lines, star badges, a 目录 of anchors, and
+    sections of benchmarks, platforms and tutorials (教程): only the entries whose address
+    is a paper are papers."""
+    source = Path(__file__).parent / "fixtures" / "lists" / "zh-eval-resources.md"
+    result = run(project, "import", str(source), "--list", "zh-eval", "--lang", "zh",
+                 "--report", "json")
+    report = json.loads(result.output)
+    assert report["summary"]["papers"] == 3
+    assert report["summary"]["skipped"] == {"toc": 3, "repo": 2, "tool": 1, "course": 2}
+    papers = [e for e in report["items"] if e["outcome"] != "skipped"]
+    assert [e["title"] for e in papers] == [
+        "C-Eval", "CMMLU: Measuring massive multitask language understanding in Chinese",
+        "AGIEval: A Human-Centric Benchmark for Evaluating Foundation Models"]
