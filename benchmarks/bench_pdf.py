@@ -1,6 +1,7 @@
 """How fast is `publish pdf` on the whole collection, against WeasyPrint in one piece?
 
     python benchmarks/bench_pdf.py [--project DIR] [--lang en] [--jobs N] [--rounds 2]
+                                   [--old-src OTHER_CHECKOUT/src]
 
 Copies the project (default: this repository's content) to a temporary folder and measures,
 in one run so the machine's load is the same for all of them:
@@ -15,7 +16,9 @@ in one run so the machine's load is the same for all of them:
 Each is a separate process; peak memory is the largest sum of the resident sizes of the
 process and its children, sampled every 50 ms. Baseline and cold run alternately `--rounds`
 times and the fastest of each is kept, so a burst of load from elsewhere on the machine
-does not decide the ratio. Prints a table and a JSON line.
+does not decide the ratio. With `--old-src`, another checkout's `src` (put first on
+PYTHONPATH) does the same work on its own copy of the project, interleaved run by run with
+this one: before and after in the same run. Prints a table and a JSON line.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -104,6 +108,55 @@ def edit_paper(root: Path, grow: bool) -> Path:
     return target
 
 
+def _bench(args: argparse.Namespace, tmp: Path, name: str, src: str | None,
+           results: dict[str, dict[str, dict[str, float | str]]]) -> Callable[[str], None]:
+    """A copy of the project for one version, and a function running one scenario on it."""
+    root = tmp / f"proj-{name}"
+    root.mkdir()
+    shutil.copy(args.project / "publish.toml", root)
+    shutil.copytree(args.project / "content", root / "content")
+    for extra in ("templates", "assets"):
+        if (args.project / extra).is_dir():
+            shutil.copytree(args.project / extra, root / extra)
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    publish = [sys.executable, "-c", "import sys; from publish.cli import main; "
+               "sys.argv[0] = 'publish'; main()"]
+    build = [*publish, "--root", str(root), "pdf", "--lang", args.lang, "--jobs",
+             str(args.jobs)]
+    mine = results.setdefault(name, {})
+
+    def scenario(kind: str) -> None:
+        if kind == "baseline":
+            r = measure([sys.executable, "-c", BASELINE, str(root), args.lang,
+                         str(tmp / f"single-{name}.pdf")], env)
+        else:
+            if kind == "cold":
+                shutil.rmtree(root / "build", ignore_errors=True)
+            elif kind in ("edit", "grow"):
+                edit_paper(root, grow=kind == "grow")
+            r = measure(build, env)
+        if kind not in mine or (kind in ("baseline", "cold")
+                                and float(r["seconds"]) < float(mine[kind]["seconds"])):
+            mine[kind] = r
+
+    return scenario
+
+
+def _table(name: str, results: dict[str, dict[str, float | str]]) -> None:
+    cold = float(results["cold"]["seconds"])
+    print(f"{name}:\n{'run':10s} {'seconds':>8s} {'peak MiB':>9s}  ratio")
+    for kind, r in results.items():
+        if kind == "cold" and "baseline" in results:
+            ratio = f"{cold / float(results['baseline']['seconds']):.2f} x baseline"
+        elif kind in ("baseline", "cold"):
+            ratio = ""
+        else:
+            ratio = f"{float(r['seconds']) / cold:.2f} x cold"
+        print(f"{kind:10s} {r['seconds']:>8} {r['peak_mib']:>9}  {ratio}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--project", type=Path, default=REPO)
@@ -111,51 +164,26 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=0)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--old-src", help="another checkout's src folder, measured alongside")
     args = ap.parse_args()
-    publish = str(Path(sys.executable).with_name("publish"))
+    results: dict[str, dict[str, dict[str, float | str]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
-        root = Path(tmp) / "proj"
-        root.mkdir()
-        shutil.copy(args.project / "publish.toml", root)
-        shutil.copytree(args.project / "content", root / "content")
-        for extra in ("templates", "assets"):
-            if (args.project / extra).is_dir():
-                shutil.copytree(args.project / extra, root / extra)
-        results: dict[str, dict[str, float | str]] = {}
-        build = [publish, "--root", str(root), "pdf", "--lang", args.lang,
-                 "--jobs", str(args.jobs)]
-
-        def best(name: str, cmd: list[str]) -> None:
-            if name == "cold":
-                shutil.rmtree(root / "build", ignore_errors=True)
-            r = measure(cmd)
-            if name not in results or float(r["seconds"]) < float(results[name]["seconds"]):
-                results[name] = r
-
+        versions = [("new", _bench(args, Path(tmp), "new", None, results))]
+        if args.old_src:
+            versions.insert(0, ("old", _bench(args, Path(tmp), "old", args.old_src,
+                                              results)))
         for _ in range(max(1, args.rounds)):
-            if not args.skip_baseline:
-                best("baseline", [sys.executable, "-c", BASELINE, str(root), args.lang,
-                                  str(Path(tmp) / "single.pdf")])
-            best("cold", build)
-        results["warm"] = measure(build)
-        edit_paper(root, grow=False)
-        results["edit"] = measure(build)
-        edit_paper(root, grow=True)
-        results["grow"] = measure(build)
-    cold = float(results["cold"]["seconds"])
-    print(f"{'run':10s} {'seconds':>8s} {'peak MiB':>9s}  ratio")
-    for name, r in results.items():
-        if name == "baseline":
-            ratio = ""
-        elif name == "cold" and "baseline" in results:
-            ratio = f"{cold / float(results['baseline']['seconds']):.2f} x baseline"
-        elif name != "cold":
-            ratio = f"{float(r['seconds']) / cold:.2f} x cold"
-        else:
-            ratio = ""
-        print(f"{name:10s} {r['seconds']:>8} {r['peak_mib']:>9}  {ratio}")
-    print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "out"}
-                      for k, v in results.items()}))
+            for _name, scenario in versions:
+                if not args.skip_baseline:
+                    scenario("baseline")
+                scenario("cold")
+        for kind in ("warm", "edit", "grow"):
+            for _name, scenario in versions:
+                scenario(kind)
+    for name, found in results.items():
+        _table(name, found)
+    print(json.dumps({name: {k: {kk: vv for kk, vv in v.items() if kk != "out"}
+                             for k, v in found.items()} for name, found in results.items()}))
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-APT_PACKAGES=(python3-venv fonts-noto-cjk fonts-noto-core fonts-dejavu-core libharfbuzz-subset0
-              libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium gettext libxml2-utils
+APT_PACKAGES=(python3-venv fonts-noto-cjk fonts-noto-core fonts-dejavu-core fonts-noto-color-emoji
+              libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium gettext
+              libxml2-utils
               strace e2fsprogs util-linux)  # the reliability tests: fault injection, chattr, unshare
 case "${1:-}" in
   --test) APT_PACKAGES+=(spamassassin) ;;

@@ -73,8 +73,8 @@ def toc_entries(pdf: Path) -> tuple[int, list[tuple[str, int]]]:
     for page in range(2, front + 1):
         for line in text_of(pdf, page, layout=True).splitlines():
             m = re.match(r"^\s*(.+?)\s+(\d+)\s*$", line)
-            if m:
-                entries.append((m.group(1).strip(), int(m.group(2))))
+            if m:  # the title, without the dot leader that runs to its number
+                entries.append((re.sub(r"[\s.]+$", "", m.group(1)), int(m.group(2))))
     return front, entries
 
 
@@ -103,14 +103,14 @@ def test_zh_booklet_has_copyable_chinese_and_embedded_cjk_fonts(top10_zh: Path) 
 
 
 @pytest.mark.slow
-def test_bookmarks_nest_list_chapter_paper(top10_zh: Path) -> None:
+def test_bookmarks_nest_list_then_papers(top10_zh: Path) -> None:
     marks = outline(top10_zh)
     assert marks[0] == (0, "目录")
     lists = [title for depth, title in marks if depth == 0]
     assert "2023年十大人工智能(LLM)必读论文" in lists
-    chapters = [t for d, t in marks if d == 1]
-    papers = [t for d, t in marks if d == 2]
-    assert chapters == ["论文"]
+    # a list that is one unnamed chapter has no "论文" (Papers) level: papers under the list
+    papers = [t for d, t in marks if d == 1]
+    assert "论文" not in papers and not [t for d, t in marks if d > 1]
     assert len(papers) == 10 and "Llama 2: Open Foundation and Fine-Tuned Chat Models" in papers
 
 
@@ -165,8 +165,8 @@ def test_rebuild_uses_the_cache(field25: tuple[Path, Path]) -> None:
     result = run(root, "pdf", "--lang", "en", "--list", "field-25", "--out",
                  str(root / "again.pdf"))
     assert result.exit_code == 0, result.output
-    # Nothing changed, so no chunk is rendered again, however many there are.
-    assert re.search(r"; 0 of [1-9]\d* chunks rendered", result.output), result.output
+    # Nothing changed, so no page is rendered again, however many runs there are.
+    assert re.search(r"; 0 runs rendered, [1-9]\d* used", result.output), result.output
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,32 +399,50 @@ def test_ordered_list_items_keep_their_numbers(fixture_root: Path,
 
 
 @pytest.mark.slow
-def test_a_character_no_font_has_is_an_error_naming_the_paper(fixture_root: Path,
-                                                               tmp_path: Path) -> None:
+def test_emoji_are_drawn_and_a_glyph_no_font_has_is_its_code_point(fixture_root: Path,
+                                                                   tmp_path: Path) -> None:
+    """A parrot in a title and a private-use character in the text: the emoji in colour,
+    the other as a boxed U+E000, one warning naming the file and line, and a booklet."""
     root = tmp_path / "proj"
     shutil.copytree(fixture_root, root)
     paper = root / "content" / "en" / "evil-paper.md"
-    paper.write_text(paper.read_text("utf-8") + "\nA glyph nobody has: \u0378.\n", "utf-8")
-    result = run(root, "pdf", "--lang", "en", "--list", "fixture", "--out",
-                 str(root / "x.pdf"))
-    assert result.exit_code == 2
-    assert "evil-paper.md:" in result.output and "U+0378" in result.output
-    assert not (root / "x.pdf").exists()
+    text = paper.read_text("utf-8").replace("title: An Evil Paper", "title: An Evil Paper 🦜")
+    paper.write_text(text + "\nA glyph nobody has: \ue000.\n", "utf-8")
+    line = paper.read_text("utf-8").splitlines().index("A glyph nobody has: \ue000.") + 1
+    for lang in ("en", "zh"):
+        out = root / f"x.{lang}.pdf"
+        result = run(root, "pdf", "--lang", lang, "--list", "fixture", "--out", str(out))
+        assert result.exit_code == 0, result.output
+        assert out.is_file()
+        warnings = [w for w in result.output.splitlines() if "U+E000" in w]
+        assert warnings == [f"publish: warning: {paper}:{line}: no installed font has a glyph "
+                            "for U+E000 '\\ue000'; printed as its code point (see `publish "
+                            "doctor`)"], result.output
+        assert "U+1F99C" not in result.output  # the parrot has a font
+        text = text_of(out)
+        assert "U+E000" in text and "\ue000" not in text  # printed as its code point
+        assert any("Emoji" in row[0] for row in fonts_of(out))  # the parrot, in colour
+        assert any("An Evil Paper" in t for _, t in outline(out))
 
 
 @pytest.mark.slow
-def test_an_edit_rerenders_only_its_chunk(fixture_root: Path, tmp_path: Path) -> None:
+def test_an_edit_rerenders_only_its_run(fixture_root: Path, tmp_path: Path) -> None:
     root = tmp_path / "proj"
     shutil.copytree(fixture_root, root)
     first = run(root, "pdf", "--lang", "en", "--list", "fixture", "--out", str(root / "a.pdf"))
     assert first.exit_code == 0
     again = run(root, "pdf", "--lang", "en", "--list", "fixture", "--out", str(root / "a.pdf"))
-    assert "0 of 1 chunks rendered" in again.output
+    assert "0 runs rendered" in again.output
     paper = root / "content" / "en" / "math-paper.md"
     paper.write_text(paper.read_text("utf-8").replace("closed form", "a closed form"))
     edited = run(root, "pdf", "--lang", "en", "--list", "fixture", "--out", str(root / "a.pdf"))
-    assert "1 of 1 chunks rendered" in edited.output
+    assert "1 runs rendered" in edited.output
     assert "a closed form" in text_of(root / "a.pdf")
+    # the same booklet as one made from nothing
+    cold = run(root, "pdf", "--lang", "en", "--list", "fixture", "--no-cache", "--out",
+               str(root / "b.pdf"))
+    assert cold.exit_code == 0
+    assert text_of(root / "a.pdf", layout=True) == text_of(root / "b.pdf", layout=True)
 
 
 def test_unknown_list_is_a_one_line_error(fixture_root: Path) -> None:
@@ -466,4 +484,5 @@ def test_help_and_doctor(project: Path) -> None:
     assert "Example" in result.output and "--fallback" in result.output
     doctor = run(project, "doctor")
     assert "font Noto Serif CJK SC" in doctor.output
+    assert "font Noto Color Emoji" in doctor.output
     assert "libharfbuzz-subset" in doctor.output

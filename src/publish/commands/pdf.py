@@ -25,18 +25,20 @@ from .options import lang_option, project_config
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Output file (default: build/pdf/<list-or-all>.<lang>.pdf).")
 @click.option("--no-cache", is_flag=True,
-              help="Render every chunk afresh (ignore and do not fill build/pdf/cache).")
+              help="Render every page afresh (ignore and do not fill build/pdf/cache).")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Worker processes rendering chapters (0: one per CPU).")
+              help="Worker processes (0: one per CPU).")
 @click.pass_context
 def pdf(ctx: click.Context, lang: str, lists: tuple[str, ...], paper_size: str, fallback: str,
         out: Path | None, no_cache: bool, jobs: int) -> None:
     """Render a PDF booklet of the collection or of some reading lists.
 
-    Cover, contents with page numbers, bookmarks (list > chapter > paper), running heads,
-    and each paper with its metadata and text. Machine translations and outdated ones are
-    marked; missing text follows --fallback. Chapters render in parallel and are cached
-    in build/pdf/cache, so a rebuild after an edit renders only what changed.
+    Cover, contents with page numbers, bookmarks (list > chapter > section > paper), running
+    heads, and each paper with its metadata and text, in a tagged PDF (PDF/UA structure).
+    Machine translations and outdated ones are marked; missing text follows --fallback.
+    Chapters render in parallel, in cached runs of pages, so a rebuild after an edit
+    renders only the pages around it. A character no installed font has is printed as its
+    code point, with a warning naming the file and line.
 
     \b
     Examples:
@@ -51,7 +53,7 @@ def pdf(ctx: click.Context, lang: str, lists: tuple[str, ...], paper_size: str, 
     config = project_config(ctx)
     request = PdfRequest(lang=lang, lists=lists, paper_size=paper_size, fallback=fallback,
                          out=out, use_cache=not no_cache, jobs=jobs)
-    bar = Progress(TextColumn("chapters"), BarColumn(), MofNCompleteColumn(),
+    bar = Progress(TextColumn("booklet"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.description}"), transient=True,
                    console=_stderr_console(), disable=not sys.stderr.isatty())
     with bar:
@@ -64,7 +66,7 @@ def pdf(ctx: click.Context, lang: str, lists: tuple[str, ...], paper_size: str, 
     for warning in result.warnings:
         click.echo(f"publish: warning: {warning}", err=True)
     click.echo(f"wrote {result.path} ({result.pages} pages, {result.papers} papers; "
-               f"{result.rendered} of {result.chunks} chunks rendered, the rest cached; "
+               f"{result.rendered} runs rendered, {result.runs} used; "
                f"{result.seconds:.1f} s)")
 
 

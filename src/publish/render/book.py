@@ -8,20 +8,20 @@ Chapters follow each list's own shape:
 - the whole collection: a chapter per area (papers with none in "Other", last), a section
   per year.
 
-A chapter is cut into render chunks of at most `CHUNK_PAPERS` papers, at section boundaries
-where it can: chunks are rendered in parallel and cached one by one, and each starts on a
-new page, so a chunk boundary is a page break (a chapter starts on a new page anyway).
+A chapter is a flow of units (a paper, with its section's heading when it opens one); the
+booklet cuts that flow into separately rendered runs only where a unit starts a page anyway
+(`publish.render.flow`), so a chapter reads as one document.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..languages import source_of
 from ..model import Collection, Entry, ReadingList
 from .i18n import AREA_NAMES, gettext, ngettext
 
-CHUNK_PAPERS = 16
 RANKS_PER_CHAPTER = 10
 ALL = "all"
 
@@ -41,15 +41,37 @@ class Section:
     ranks: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Unit:
+    """What the booklet's flow is made of: one paper, preceded by the heading of its
+    section when it is the section's first paper (so a heading never ends a page alone)."""
+
+    paper: str
+    section: Label | None = None
+    rank: int | None = None
+
+
 @dataclass
 class Chapter:
     anchor: str
     title: Label
     kicker: Label | None = None  # the part a chapter belongs to, shown above its title
     sections: list[Section] = field(default_factory=list)
+    # A list with neither sections nor ranks is one chapter the booklet does not name: its
+    # papers sit right under the list (no "Papers" heading, bookmark or contents level).
+    implicit: bool = False
 
     def paper_ids(self) -> list[str]:
         return [pid for s in self.sections for pid in s.papers]
+
+    def units(self, keep: Callable[[str], bool] | None = None) -> list[Unit]:
+        """The chapter's units: papers `keep` accepts, each section's heading on its first."""
+        out = []
+        for section in self.sections:
+            shown = [pid for pid in section.papers if keep is None or keep(pid)]
+            out.extend(Unit(pid, section.title if i == 0 else None, section.ranks.get(pid))
+                       for i, pid in enumerate(shown))
+        return out
 
 
 @dataclass
@@ -64,21 +86,6 @@ class Book:
 
     def paper_ids(self) -> list[str]:
         return [pid for c in self.chapters for pid in c.paper_ids()]
-
-
-@dataclass
-class Chunk:
-    """A run of one chapter rendered as its own document."""
-
-    index: int
-    book: Book
-    chapter: Chapter
-    sections: list[Section]
-    first_in_book: bool
-    first_in_chapter: bool
-
-    def paper_ids(self) -> list[str]:
-        return [pid for s in self.sections for pid in s.papers]
 
 
 def _ui(lang: str, message: str) -> str:
@@ -134,7 +141,8 @@ def list_book(collection: Collection, rl: ReadingList, lang: str, index: int) ->
     elif any(e.rank is not None for e in entries):
         _ranked(book, entries, lang, prefix)
     elif entries:
-        chapter = Chapter(f"{prefix}-1", Label(_ui(lang, "Papers"), _ui_lang(lang)))
+        chapter = Chapter(f"{prefix}-1", Label(_ui(lang, "Papers"), _ui_lang(lang)),
+                          implicit=True)
         chapter.sections.append(Section(None, [e.paper for e in entries]))
         book.chapters.append(chapter)
     return book
@@ -216,27 +224,3 @@ def collection_book(collection: Collection, lang: str, title: Label | None = Non
 
 def paper_count_label(n: int, lang: str) -> str:
     return ngettext(_ui_lang(lang), "%(num)s paper", "%(num)s papers", n) % {"num": n}
-
-
-def chunks(books: list[Book], size: int = CHUNK_PAPERS) -> list[Chunk]:
-    """Render units: whole sections packed up to `size` papers; a larger section is cut."""
-    out: list[Chunk] = []
-    for book in books:
-        for chapter in book.chapters:
-            groups: list[list[Section]] = [[]]
-            count = 0
-            for section in chapter.sections:
-                pieces = [section.papers[i : i + size]
-                          for i in range(0, len(section.papers), size)] or [[]]
-                for n, papers in enumerate(pieces):
-                    if count and count + len(papers) > size:
-                        groups.append([])
-                        count = 0
-                    # a cut section repeats its heading only where it starts
-                    groups[-1].append(Section(section.title if n == 0 else None, papers,
-                                              section.ranks))
-                    count += len(papers)
-            for n, group in enumerate(g for g in groups if g):
-                first_in_book = not out or out[-1].book is not book
-                out.append(Chunk(len(out), book, chapter, group, first_in_book, n == 0))
-    return out

@@ -17,6 +17,7 @@ FONTS = {
     "Noto Serif": ("Latin text", "fonts-noto-core"),
     "Noto Sans": ("Latin headings", "fonts-noto-core"),
     "DejaVu Sans Mono": ("code and TeX that cannot be drawn", "fonts-dejavu-core"),
+    "Noto Color Emoji": ("emoji in titles and text", "fonts-noto-color-emoji"),
 }
 MIN_PANGO = 14400  # WeasyPrint needs Pango 1.44
 

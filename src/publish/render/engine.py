@@ -1,9 +1,11 @@
-"""WeasyPrint, called one way: HTML and CSS strings in, a PDF file and what the assembly
-needs to know about it out (pages, anchors, bookmarks, internal links, warnings)."""
+"""WeasyPrint, called one way: HTML and CSS strings in, a tagged PDF file and what the
+assembly needs to know about it out (pages, anchors, bookmarks, where each unit of the flow
+starts, warnings)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,11 +23,13 @@ class Rendered:
     height: float  # page height in points
     anchors: dict[str, tuple[int, float, float]] = field(default_factory=dict)
     bookmarks: list[tuple[int, int, str, float, float]] = field(default_factory=list)
-    links: list[tuple[int, str, tuple[float, float, float, float]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # number slots (see `publish.render.stamp`): (page, kind, key, x, y, size, r, g, b,
     # family, weight); kind is "folio" or "toc"
     slots: list[tuple[Any, ...]] = field(default_factory=list)
+    # each unit spacer (`u-…` ids, see `publish.render.flow`): its page, and whether it is
+    # at the top of that page's text area
+    places: dict[str, tuple[int, bool]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -38,9 +42,8 @@ class Rendered:
                      for k, v in data["anchors"].items()},
             bookmarks=[(int(a), int(b), str(c), float(d), float(e))
                        for a, b, c, d, e in data["bookmarks"]],
-            links=[(int(a), str(b), (float(r[0]), float(r[1]), float(r[2]), float(r[3])))
-                   for a, b, r in data["links"]],
-            warnings=list(data["warnings"]), slots=[tuple(s) for s in data["slots"]])
+            warnings=list(data["warnings"]), slots=[tuple(s) for s in data["slots"]],
+            places={k: (int(v[0]), bool(v[1])) for k, v in data["places"].items()})
 
 
 class _Collect(logging.Handler):
@@ -53,17 +56,20 @@ class _Collect(logging.Handler):
 
 
 def render(html: str, css: str, target: Path, base_url: str, roots: list[Path],
-           keep_anchors: tuple[str, ...] = ("p-", "c", "l-"),
-           detach_internal_links: bool = False, number_slots: bool = False) -> Rendered:
-    """Render to `target` (written atomically). With `detach_internal_links`, links to
-    anchors of other documents are taken out of the PDF and returned, to be added once the
-    documents are joined."""
+           keep_anchors: tuple[str, ...] = ("p-", "c", "l-", "s-"),
+           number_slots: bool = False,
+           laid_out: Callable[[Rendered], None] | None = None) -> Rendered:
+    """Render to `target` (written atomically), tagged for accessibility. `laid_out` is
+    told the pages (and where each unit starts) as soon as they are known, before the PDF
+    is written, which takes a third of the time."""
     from weasyprint import CSS, HTML
     from weasyprint.logger import LOGGER
     from weasyprint.text.fonts import FontConfiguration
 
+    from . import cjk
     from .fetcher import SafeFetcher
 
+    cjk.install()
     collect = _Collect()
     LOGGER.addHandler(collect)
     previous = LOGGER.propagate
@@ -77,37 +83,39 @@ def render(html: str, css: str, target: Path, base_url: str, roots: list[Path],
             font_config=fonts)
         height = doc.pages[0].height * PX_TO_PT if doc.pages else 0.0
         out = Rendered(pages=len(doc.pages), height=height)
-        own = {name for page in doc.pages for name in page.anchors}
         for index, page in enumerate(doc.pages):
+            top = page._page_box.content_box_y()
             for name, (x, y, _w, _h) in page.anchors.items():
-                if name.startswith(keep_anchors) and name not in out.anchors:
+                if name.startswith("u-"):
+                    out.places.setdefault(name, (index, abs(y - top) < 0.01))
+                elif name.startswith(keep_anchors) and name not in out.anchors:
                     out.anchors[name] = (index, x * PX_TO_PT, height - y * PX_TO_PT)
             for level, label, (x, y), _state in page.bookmarks:
                 out.bookmarks.append((index, level, label, x * PX_TO_PT,
                                       height - y * PX_TO_PT))
-            if detach_internal_links:
-                kept = []
-                for link in page.links:
-                    kind, link_target, (x, y, w, h), _box = link
-                    if kind == "internal" and link_target not in own:
-                        if out.links and out.links[-1][:2] == (index, link_target):
-                            continue  # the block and its line both carry the link
-                        out.links.append((index, link_target, (
-                            x * PX_TO_PT, height - (y + h) * PX_TO_PT,
-                            (x + w) * PX_TO_PT, height - y * PX_TO_PT)))
-                    else:
-                        kept.append(link)
-                page.links[:] = kept
             if number_slots:
                 out.slots.extend(_slots(page, index, height, folio=not out.slots))
+        if laid_out is not None:
+            laid_out(out)
         with staged(target) as tmp:  # removed again if writing fails
-            doc.write_pdf(tmp)
+            doc.write_pdf(tmp, pdf_tags=True)
+            _simplify(tmp)
     finally:
         LOGGER.removeHandler(collect)
         LOGGER.propagate = previous
     out.warnings = [f"refused to load {url}" for url in fetcher.refused] + [
         m for m in collect.messages if "refused to load" not in m]
     return out
+
+
+def _simplify(path: Path) -> None:
+    import pikepdf
+
+    from .tags import simplify
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        simplify(pdf)
+        pdf.save(path)
 
 
 def _style(box: Any) -> tuple[float, float, float, float, str, int]:
@@ -122,28 +130,39 @@ def _style(box: Any) -> tuple[float, float, float, float, str, int]:
 
 def _slots(page: Any, index: int, height: float, folio: bool) -> list[tuple[Any, ...]]:
     """Where the numbers to stamp go: each contents entry's empty `.pn` marker (right edge
-    of the page's content area, on the marker's baseline), and the page-number margin box
+    of the page's content area, on the marker's baseline, with the stretch its dot leader
+    spans: from the marker to the entry's right padding), and the page-number margin box
     as the model for the body's folios."""
     from weasyprint.formatting_structure import boxes
 
     page_box = page._page_box
     right = (page_box.content_box_x() + page_box.width) * PX_TO_PT
     found: list[tuple[Any, ...]] = []
-    for box in page_box.descendants():
-        if folio and isinstance(box, boxes.MarginBox) and box.at_keyword == "@bottom-center":
-            for text in box.descendants():
-                if isinstance(text, boxes.TextBox):
-                    center = (box.content_box_x() + box.width / 2) * PX_TO_PT
-                    base = height - (text.position_y + text.baseline) * PX_TO_PT
-                    found.append((index, "folio", "", center, base, *_style(text)))
-                    folio = False
-                    break
-            continue
+
+    def walk(box: Any, column: float) -> None:
+        nonlocal folio
+        if isinstance(box, boxes.MarginBox):
+            if folio and box.at_keyword == "@bottom-center":
+                for text in box.descendants():
+                    if isinstance(text, boxes.TextBox):
+                        center = (box.content_box_x() + box.width / 2) * PX_TO_PT
+                        base = height - (text.position_y + text.baseline) * PX_TO_PT
+                        found.append((index, "folio", "", center, base, *_style(text), 0, 0))
+                        folio = False
+                        break
+            return
         element = getattr(box, "element", None)
-        if element is None or not isinstance(box, boxes.InlineBox):
-            continue
-        name = element.get("id") or ""
-        if name.startswith("pn-") and box.baseline is not None:
-            base = height - (box.position_y + box.baseline) * PX_TO_PT
-            found.append((index, "toc", name[3:], right, base, *_style(box)))
+        if isinstance(box, boxes.BlockBox) and getattr(box, "element_tag", "") == "a":
+            column = (box.content_box_x() + box.width) * PX_TO_PT
+        elif isinstance(box, boxes.InlineBox) and element is not None:
+            name = element.get("id") or ""
+            if name.startswith("pn-") and box.baseline is not None:
+                base = height - (box.position_y + box.baseline) * PX_TO_PT
+                found.append((index, "toc", name[3:], right, base, *_style(box),
+                              box.position_x * PX_TO_PT, column))
+                return
+        for child in getattr(box, "children", ()):
+            walk(child, column)
+
+    walk(page_box, right)
     return found

@@ -1,11 +1,12 @@
-"""What the installed fonts can draw, so a missing glyph is an error and not a blank box.
+"""What the installed fonts can draw, so a missing glyph shows as its code point, not tofu.
 
 WeasyPrint shapes text with Pango, and Pango falls back through fontconfig to any installed
 font that covers a character; when none does it draws the .notdef box ("tofu") and carries
-on. So the question "would this character be tofu?" is "is it in the charset of any font
-fontconfig knows?", and fontconfig answers it from its cache: `fc-list` with each font's
-charset takes a few tens of milliseconds, where reading every cmap with fontTools would
-take seconds (the CJK collections are large).
+on, silently. So the question "would this character be tofu?" is "is it in the charset of
+any font fontconfig knows?", and fontconfig answers it from its cache: `fc-list` with each
+font's charset takes a few tens of milliseconds, where reading every cmap with fontTools
+would take seconds (the CJK collections are large). A character no font has is printed as
+its code point in a box (`placeholders`), and the booklet is still made.
 
 The same listing fingerprints the fonts for the render cache: a font installed, removed or
 updated changes the key, so cached chunks are not reused with other glyphs.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -50,6 +52,43 @@ class Coverage:
                 continue
             seen[char] = None
         return sorted(seen, key=text.index)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def code_point(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+# An emoji as one cluster: a flag (two regional indicators), a keycap, or a pictograph with
+# its modifiers and the ones joined to it by ZWJ.
+_PICTO = "[\U0001F000-\U0001FAFF]|[\u2600-\u27BF\u2B00-\u2BFF]\uFE0F"
+_EMOJI = re.compile(
+    "[\U0001F1E6-\U0001F1FF]{2}|[#*0-9]\uFE0F?\u20E3"
+    f"|(?:{_PICTO})[\U0001F3FB-\U0001F3FF\uFE0F]*"
+    f"(?:\u200D(?:{_PICTO}|[\u2600-\u27BF])[\U0001F3FB-\U0001F3FF\uFE0F]*)*")
+
+
+def placeholders(html: str, missing: list[str]) -> str:
+    """`html` with emoji in spans of class `emoji` (set in the emoji face) and each of the
+    `missing` characters as its code point: in a boxed span in text, as plain text inside
+    tags (a bookmark label, an alt text)."""
+    if not missing and not _EMOJI.search(html):
+        return html
+    table = {ord(c): code_point(c) for c in missing}
+    boxed = {c: f'<span class="glyph-missing" lang="en">{code_point(c)}</span>' for c in missing}
+    pattern = re.compile("|".join(re.escape(c) for c in missing)) if missing else None
+    parts = _TAG.split(html)
+    for i, part in enumerate(parts):
+        if i % 2:
+            parts[i] = part.translate(table)
+            continue
+        part = _EMOJI.sub(lambda m: f'<span class="emoji">{m.group(0)}</span>', part)
+        if pattern is not None:
+            part = pattern.sub(lambda m: boxed[m.group(0)], part)
+        parts[i] = part
+    return "".join(parts)
 
 
 def _merge(ranges: list[tuple[int, int]]) -> tuple[tuple[int, ...], tuple[int, ...]]:

@@ -47,15 +47,15 @@ _LATIN_THEN_HAN = re.compile(rf"([{_LATIN}%])([{_HAN}])")
 THIN_SPACE = "\u2009"
 
 
-def cjk_latin_space(text: str) -> str:
-    """A thin space between Han characters and Latin letters or digits that touch.
+def cjk_latin_space(text: str, space: str = THIN_SPACE) -> str:
+    """A thin space (or `space`) between Han characters and Latin letters or digits that touch.
 
     WeasyPrint has no `text-autospace`, so the gap Chinese typesetting puts between scripts
     is inserted into the text. U+2009 allows a line break only after it, so it never starts
-    a line; text that already has a space is left alone.
+    a line; text that already has a space is left alone. The booklet asks for an ordinary
+    space, the one character its justified lines can stretch.
     """
-    return _LATIN_THEN_HAN.sub(rf"\1{THIN_SPACE}\2",
-                               _HAN_THEN_LATIN.sub(rf"\1{THIN_SPACE}\2", text))
+    return _LATIN_THEN_HAN.sub(rf"\1{space}\2", _HAN_THEN_LATIN.sub(rf"\1{space}\2", text))
 
 
 # A block that is one line of plain text, alone or as one bullet item: no character that
@@ -106,13 +106,15 @@ class MarkdownRenderer:
     `start`, and the site's Content-Security-Policy forbids inline styles: off for the site.
     """
 
-    def __init__(self, math: MathRenderer = svg_math, list_counters: bool = False) -> None:
+    def __init__(self, math: MathRenderer = svg_math, list_counters: bool = False,
+                 cjk_space: str = THIN_SPACE) -> None:
         from markdown_it import MarkdownIt
         from mdit_py_plugins.dollarmath import dollarmath_plugin
         from mdit_py_plugins.texmath import texmath_plugin
 
         self.math = math
         self.list_counters = list_counters
+        self.cjk_space = cjk_space
         md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         md.enable(["table", "strikethrough"])
         md.use(texmath_plugin, delimiters="brackets")
@@ -182,4 +184,4 @@ class MarkdownRenderer:
                     if cjk:
                         child.content = cjk_latin_space(child.content)
                 elif child.type == "text" and cjk:
-                    child.content = cjk_latin_space(child.content)
+                    child.content = cjk_latin_space(child.content, self.cjk_space)

@@ -1,0 +1,102 @@
+"""The booklet's cache: rendered runs and front matter, which runs each booklet used last,
+and the formulas already drawn (`build/pdf/cache/`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from ..outputs import sweep_folder, write_output
+from .engine import Rendered
+from .flow import PHANTOM, Placed, Run
+
+CACHE_LIMIT = 512 * 1024 * 1024
+KINDS = ("runs", "front", "flows", "fonts")
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class Cache:
+    """Rendered runs and front matter by key (`<kind>/<key>.pdf` and `.json`), and which
+    runs each booklet used last (`flows/<booklet>.json`)."""
+
+    def __init__(self, root: Path, enabled: bool) -> None:
+        self.root = root
+        self.enabled = enabled
+
+    def pdf(self, kind: str, key: str) -> Path:
+        return self.root / kind / f"{key}.pdf"
+
+    def get(self, kind: str, key: str) -> tuple[Rendered, dict[str, Any]] | None:
+        pdf, meta = self.pdf(kind, key), self.root / kind / f"{key}.json"
+        if not self.enabled or not (pdf.is_file() and meta.is_file()):
+            return None
+        try:
+            data = json.loads(meta.read_text("utf-8"))
+            return Rendered.from_json(data["layout"]), data.get("extra", {})
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def touch(self, kind: str, key: str) -> None:
+        self.pdf(kind, key).touch(exist_ok=True)
+
+    def put(self, kind: str, key: str, layout: Rendered, extra: dict[str, Any]) -> None:
+        _write_json(self.root / kind / f"{key}.json",
+                    {"layout": layout.to_json(), "extra": extra})
+
+    def flows(self, booklet: str) -> dict[str, list[str]]:
+        try:
+            found = json.loads((self.root / "flows" / f"{booklet}.json").read_text("utf-8"))
+            return {str(k): [str(x) for x in v] for k, v in found.items()}
+        except (OSError, ValueError, AttributeError, TypeError):
+            return {}
+
+    def save_flows(self, booklet: str, flows: dict[str, list[str]]) -> None:
+        _write_json(self.root / "flows" / f"{booklet}.json", flows)
+
+    def math(self) -> dict[str, str | None]:
+        try:
+            return json.loads((self.root / "math-1.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def save_math(self, entries: dict[str, str | None]) -> None:
+        _write_json(self.root / "math-1.json", {**self.math(), **entries})
+
+    def sweep(self, *others: Path) -> None:
+        """Remove the temporary files of runs that were killed, here and in `others`."""
+        for folder in (self.root, *(self.root / kind for kind in KINDS), *others):
+            sweep_folder(folder)
+
+    def prune(self, limit: int = CACHE_LIMIT) -> None:
+        """Keep the cache under `limit` bytes, dropping what was used least recently."""
+        files = list(self.root.glob("*/*.pdf"))
+        sizes = {p: p.stat().st_size for p in files}
+        total = sum(sizes.values())
+        for path in sorted(files, key=lambda p: p.stat().st_mtime):
+            if total <= limit:
+                break
+            total -= sizes[path]
+            path.unlink(missing_ok=True)
+            path.with_suffix(".json").unlink(missing_ok=True)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    write_output(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+
+def run_of(key: str, layout: Rendered, extra: dict[str, Any]) -> Run:
+    """A cached run as `flow` sees it: each unit's hash, page and whether it tops it."""
+    units = []
+    for anchor, unit_hash in [*extra["units"], ["u-end", PHANTOM]]:
+        page, top = layout.places.get(anchor, (layout.pages - 1, False))
+        units.append(Placed(unit_hash, page, top))
+    return Run(key, extra["context"], bool(extra["opening"]), tuple(units), layout.pages)

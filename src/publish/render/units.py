@@ -1,0 +1,80 @@
+"""`build/pdf/units.sqlite`: each unit's HTML from earlier `publish pdf` runs.
+
+A unit's HTML (a paper with its section heading, see `book.Unit`) is a pure function of the
+paper as loaded (metadata and every language's file), the titles of the lists it is in,
+the booklet's options and the unit's place (book, heading levels, section, rank), which
+make its key; and of the package's code, templates and catalogs, the Markdown and math
+packages, the fonts installed and the project's own templates, which make the database's
+fingerprint. A rebuild then renders Markdown and math only for the papers that changed,
+and a rebuild with nothing changed does not even import them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from .. import cachedb
+from ..model import Collection
+from .book import Unit
+from .booklet import BookletOptions, Levels
+from .cache import digest
+
+CACHE_NAME = "units.sqlite"
+SCHEMA = 1
+_DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "latex2mathml", "ziamath", "babel",
+                 "opencc", "markupsafe", "jinja2")
+
+
+def fingerprint(extra: str) -> str:
+    """`extra`: what else the HTML depends on (the fonts installed, project templates)."""
+    return cachedb.fingerprint(f"{SCHEMA}|{sys.version_info[:2]}|{extra}", _DEPENDENCIES)
+
+
+def unit_key(collection: Collection, options: BookletOptions, book_index: int,
+             levels: Levels, unit: Unit) -> str:
+    paper = collection.papers[unit.paper]
+    texts = [(t.lang, str(t.path), t.body, t.local_title, t.meta_in, repr(t.extra),
+              t.title_translation) for _, t in sorted(paper.texts.items())]
+    lists = [(lid, repr(sorted(rl.title.items())), rl.lang) for lid in paper.meta.lists
+             if (rl := collection.lists.get(lid)) is not None]
+    return digest(repr(options), str(book_index), repr(levels), repr(unit), paper.id,
+                  repr(paper.meta), paper.source_lang, repr(texts), repr(lists))
+
+
+class UnitCache(cachedb.CacheDB):
+    """Reads never fail (a broken database is rebuilt empty); writes are best effort."""
+
+    TABLES = "CREATE TABLE units (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+    JOURNAL = "MEMORY"
+
+    def load(self, keys: Iterable[str]) -> dict[str, Any]:
+        con = self._db()
+        if con is None:
+            return {}
+        found: dict[str, Any] = {}
+        try:
+            for key in keys:
+                row = con.execute("SELECT value FROM units WHERE key = ?", (key,)).fetchone()
+                if row is not None:
+                    found[key] = json.loads(row[0])
+        except (sqlite3.Error, ValueError) as exc:
+            self._broken(exc)
+            return {}
+        return found
+
+    def save(self, items: dict[str, Any]) -> None:
+        con = self._db()
+        if con is None or not items:
+            return
+        try:
+            with con:
+                con.execute("BEGIN IMMEDIATE")
+                con.executemany("INSERT OR REPLACE INTO units VALUES (?, ?)",
+                                [(k, json.dumps(v, ensure_ascii=False))
+                                 for k, v in items.items()])
+        except sqlite3.Error as exc:
+            self._broken(exc)
