@@ -591,6 +591,105 @@ def test_a_lists_folder_leading_outside_the_project_is_refused(small: Path, tmp_
     assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
 
 
+EXTRA_LIST = LIST.format(entries="  - paper: beta\n    position: 1\n    added: 2026-11-23\n")
+
+
+@pytest.mark.parametrize("which", ["content/en/beta.md", "content/lists/extra.yaml"])
+def test_a_file_leading_outside_the_project_is_refused(small: Path, tmp_path: Path,
+                                                       which: str):
+    # A list no paper names (a refused one would also make its papers' `lists:` unknown).
+    target = small / which
+    if target.suffix == ".yaml":
+        target.write_text(EXTRA_LIST, "utf-8")
+    assert publish(small, "status").returncode == 0  # the index knows the file as it was
+    outside = tmp_path / "outside" / target.name
+    outside.parent.mkdir()
+    shutil.move(target, outside)
+    target.symlink_to(outside)
+    before = outside.read_bytes()
+    for verb in (("list",), ("status",), ("status", "--no-cache"), ("list",)):
+        result = publish(small, *verb)
+        assert result.returncode == 2, (verb, result.stdout + result.stderr)
+        line = one_line(result.stderr, which, "a symlink to a file outside the project",
+                        str(outside.resolve()))
+        assert line.startswith(f"publish: error: {target}: "), line
+    hashes = tree_hashes(small)
+    result = publish(small, "import", str(seed("003")), "--list", "llm-top10-2023-zh",
+                     "--lang", "zh")
+    assert result.returncode == 2 and which in result.stderr, result.stderr
+    assert outside.read_bytes() == before and target.is_symlink()
+    assert tree_hashes(small) == hashes and not temp_files(small)
+
+
+def test_a_transaction_never_writes_through_a_file_leading_outside(small: Path,
+                                                                   tmp_path: Path):
+    from publish.content.write import Transaction
+    from publish.errors import PublishError
+
+    target = small / "content/en/beta.md"
+    outside = tmp_path / "beta.md"
+    shutil.move(target, outside)
+    target.symlink_to(outside)
+    before = outside.read_bytes()
+    for remove in (False, True):
+        tx = Transaction(small)
+        if remove:
+            tx.remove(target)
+        else:
+            tx.write(target, "---\ntitle: Overwritten\n---\n\nNot yours.\n")
+            tx.write(small / "content/en/delta.md", "---\ntitle: Delta\n---\n\nDelta.\n")
+        with pytest.raises(PublishError, match="outside the project") as raised:
+            tx.commit("test")
+        assert raised.value.problems[0].path == target
+        assert outside.read_bytes() == before and target.is_symlink()
+        assert not (small / "content/en/delta.md").exists() and not temp_files(small)
+
+
+def test_a_second_process_scanning_a_big_folder_refuses_the_same_files(small: Path,
+                                                                      tmp_path: Path):
+    # A big second-language folder is statted in a forked child: the same answer must come
+    # back through its pipe (the small tree is made "big" by `expect`). Problems are
+    # reported sorted by their keys.
+    from publish.config import load_config
+    from publish.content.scan import FORK_STAT_FROM, scan, scan_begin
+
+    zh = small / "content/zh"
+    shutil.move(zh / "alpha.md", tmp_path / "alpha.md")
+    (zh / "alpha.md").symlink_to(tmp_path / "alpha.md")
+    (zh / "beta.md").symlink_to(Path("../en/beta.md"))  # inside: counted as its target
+    (zh / "dangling.md").symlink_to(tmp_path / "gone.md")  # outside, even if missing
+    config = load_config(small)
+    forked = scan_begin(config, expect=FORK_STAT_FROM)()
+    for found in (forked, scan(config), scan(config, keys=False)):
+        assert sorted(found.files["zh"]) == ["beta"]
+        refused = sorted((key, p.path, p.message) for key, p in found.bad_names)
+        assert [(key, path) for key, path, _ in refused] == [
+            ((1, "alpha.md"), zh / "alpha.md"), ((1, "dangling.md"), zh / "dangling.md")]
+        assert str(tmp_path / "alpha.md") in refused[0][2]
+    assert forked.files == scan(config).files
+
+
+def test_a_file_symlinked_inside_the_project_is_read(small: Path):
+    kept = small / "drafts"
+    kept.mkdir()
+    for which, text in (("content/en/beta.md", None), ("content/lists/extra.yaml",
+                                                       EXTRA_LIST)):
+        target = small / which
+        if text is not None:
+            target.write_text(text, "utf-8")
+        shutil.move(target, kept / target.name)
+        target.symlink_to(Path("../..", "drafts", target.name))
+    for verb in (("status", "--format", "json"), ("status", "--no-cache", "--format", "json"),
+                 ("status", "--format", "json"), ("list", "--format", "json")):
+        result = publish(small, *verb)
+        assert result.returncode in (0, 1) and not result.stderr, (verb, result.stderr)
+        assert "beta" in result.stdout, verb
+    shown = publish(small, "show", "beta")
+    assert shown.returncode == 0 and "The beta paper" in shown.stdout, shown.stderr
+    lists = publish(small, "list", "--list", "extra", "--format", "json")
+    assert lists.returncode == 0 and '"beta"' in lists.stdout, lists.stderr + lists.stdout
+
+
 # ---- 12: terminals, spreadsheets, lying servers --------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from conftest import RESNET, paper_md, run
 
 from publish.blocks import _line_spans, _spans, block_hash, format_marker, normalise, split_blocks
 from publish.config import load_config
-from publish.content import index
+from publish.content import index, scan
 from publish.content.load import load_collection
 from publish.status import cache as status_cache
 
@@ -66,7 +66,7 @@ def trust_fresh_files(monkeypatch):
     """Files a test just wrote are 'racy' (may change again within the same timestamp tick)
     and so never trusted from the cache; these tests change files deliberately, with a new
     mtime, and want the cache used."""
-    monkeypatch.setattr(index, "RACY_NS", 0)
+    monkeypatch.setattr(scan, "RACY_NS", 0)
 
 
 @pytest.fixture
@@ -396,7 +396,7 @@ def test_a_file_changed_after_caching_is_read_again_even_at_the_same_size(demo: 
 
 
 def test_files_written_just_now_are_never_trusted_from_the_cache(demo: Path, monkeypatch):
-    monkeypatch.setattr(index, "RACY_NS", 2_000_000_000)
+    monkeypatch.setattr(scan, "RACY_NS", 2_000_000_000)
     status_json(demo)
     tree = status_cache.load_tree(load_config(demo))
     assert tree.computed == 3  # all written less than 2 s ago: read every time

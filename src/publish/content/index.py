@@ -1,10 +1,10 @@
 """The on-disk index: `build/index.sqlite`, so a second run re-reads only what changed.
 
-A file is known by its path and its stat key (size, mtime_ns, ctime_ns, inode): a file whose
-key is unchanged is not read again; any other file is read and parsed with the store's own
-functions (`parse_paper_file`, `parse_list_file`) and checked as `the loader (content.load)`
-checks the tree, with the same messages in the same order. The database holds blobs by
-(kind, name):
+A file is known by its path and its stat key (size, mtime_ns, ctime_ns, inode; see
+content.scan): a file whose key is unchanged is not read again; any other file is read and
+parsed with the store's own functions (`parse_paper_file`, `parse_list_file`) and checked as
+`the loader (content.load)` checks the tree, with the same messages in the same order. The
+database holds blobs by (kind, name):
 
 - "file": per paper file, what parsing it produced (front matter fields, body, blocks with
   their hashes), for `load_collection`, the same Collection as `the loader (content.load)`;
@@ -14,25 +14,18 @@ checks the tree, with the same messages in the same order. The database holds bl
 Never a wrong "current": every blob carries a CRC and the database a fingerprint (schema,
 Python version, languages, and the source of every module that decides what a file means or
 what is cached), so a deleted, corrupt or foreign database is rebuilt, never a traceback. A
-file modified less than `RACY_NS` before the scan may change again within the same timestamp
-tick: its key is never trusted later. Files with problems are not cached: they are parsed,
-and reported, on every run.
+file modified in the moments before a scan is not known by its key later
+(content.scan.trusted). Files with problems are not
+cached: they are parsed, and reported, on every run.
 """
 
 from __future__ import annotations
 
 import marshal
-import os
-import re
-import stat
 import sys
-import time
 import zlib
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import partial
-from itertools import chain, starmap
-from operator import attrgetter, itemgetter
+from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,9 +33,9 @@ from .. import cachedb
 from ..config import Config
 from ..errors import Problem, Problems, PublishError
 from ..fields import meta_from_values, meta_values
-from ..ids import all_valid, check_id
 from ..model import Block, Entry, ReadingList, Text
-from .textfile import _KEY, _STAT_FIELDS
+from .scan import Scan
+from .textfile import _KEY
 from .write import version
 
 if TYPE_CHECKING:
@@ -53,21 +46,10 @@ if TYPE_CHECKING:
 
 SCHEMA = 3  # 3: titles' translation markers
 INDEX_NAME = "index.sqlite"
-RACY_NS = 2_000_000_000  # coarser than any file system's timestamp tick
 SHARDS = 64
 # Besides publish's own sources (cachedb.package_hash), what decides what a file means.
 _DEPENDENCIES = ("markdown_it", "yaml")
 KEY_SIZE = _KEY.size
-
-
-def trusted(key: bytes | None, start_ns: int) -> bytes | None:
-    """`key`, or None when its file was modified so recently (before a scan that started at
-    `start_ns`) that it may change again within the same timestamp tick, unseen."""
-    if not key or len(key) != _KEY.size:
-        return key or None
-    _, mtime, ctime, _ = _KEY.unpack(key)
-    limit = start_ns - RACY_NS
-    return key if mtime < limit and ctime < limit else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,214 +172,6 @@ def open_cache(config: Config) -> Cache:
 
 def shard_of(pid: str) -> str:
     return str(zlib.crc32(pid.encode()) % SHARDS)
-
-
-# ---------------------------------------------------------------------------------------------
-# Scanning: one stat per file, nothing read
-
-
-@dataclass
-class Scan:
-    start_ns: int
-    files: dict[str, dict[str, bytes]]  # lang -> paper id -> key of content/<lang>/<id>.md
-    lists: list[tuple[Path, bytes | None]]
-    bad_names: list[tuple[tuple[int, str], Problem]] = field(default_factory=list)
-
-    def trusted(self, key: bytes | None) -> bytes | None:
-        return trusted(key, self.start_ns)
-
-    @property
-    def present(self) -> set[str]:
-        """Every <id>.md seen, well named or not (a list naming one is not "unknown")."""
-        return set().union(*self.files.values(), (name[:-3] for (_, name), _ in
-                                                   self.bad_names))
-
-    def check_names(self, config: Config, known: Mapping[str, Container[str]] | None = None,
-                    langs: Iterable[str] | None = None) -> None:
-        """Take files whose name is not an id out of `files`, as problems. Ids in
-        known[lang] were checked by an earlier run; only `langs` (default: all) are looked at."""
-        for i, lang in enumerate(config.languages):
-            if langs is not None and lang not in langs:
-                continue
-            keys = self.files[lang]
-            seen = (known or {}).get(lang)
-            names = list(keys.keys() - seen if seen is not None else keys)
-            if all_valid(names):
-                continue
-            for pid in sorted(names):
-                why = check_id(pid)
-                if why:
-                    del keys[pid]
-                    path = config.lang_dir(lang) / f"{pid}.md"
-                    self.bad_names.append(((i, path.name), Problem(f"bad file name: {why}",
-                                                                   path, 1)))
-
-
-_MODE = attrgetter("st_mode")
-
-
-def _stat_folder(folder: Path) -> dict[str, bytes]:
-    """id -> key of each regular `<id>.md` file in `folder`; a symlink counts as what it
-    points to, as DirEntry.is_file() says. Every loop here runs in C: at 100,000 files, a
-    Python statement per file is a noticeable part of a warm run."""
-    if os.stat not in os.supports_dir_fd:
-        names = [n for n in os.listdir(folder) if n.endswith(".md")]
-        stats = list(map(partial(_stat_or_none, folder), names))
-    else:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            names = [n for n in os.listdir(fd) if n.endswith(".md")]
-            try:  # a file deleted meanwhile sends us the slow way
-                stats = list(map(partial(os.stat, dir_fd=fd), names))
-            except OSError:
-                stats = [_stat_or_none(fd, n) for n in names]
-        finally:
-            os.close(fd)
-    if None in stats or not all(map(stat.S_ISREG, map(_MODE, stats))):
-        kept = [(n, st) for n, st in zip(names, stats, strict=True)
-                if st is not None and stat.S_ISREG(st.st_mode)]
-        names, stats = [n for n, _ in kept], [st for _, st in kept]
-    return dict(zip(map(_STRIP_MD, names), starmap(_KEY.pack, map(_STAT_FIELDS, stats)),
-                    strict=True))
-
-
-_STRIP_MD = itemgetter(slice(None, -3))
-
-
-def _stat_or_none(where: Path | int, name: str) -> os.stat_result | None:
-    try:
-        return os.stat(name, dir_fd=where) if isinstance(where, int) else os.stat(where / name)
-    except OSError:
-        return None
-
-
-def _stat_in_child(folder: Path) -> Iterator[dict[str, bytes]]:
-    """Start _stat_folder in a forked child: the first next() starts it, the second returns
-    its result. Stat calls are most of a warm run over a big tree; a second core halves them."""
-    r, w = os.pipe()
-    try:
-        child = os.fork()
-    except OSError:
-        os.close(r)
-        os.close(w)
-        yield {}
-        yield _stat_folder(folder)
-        return
-    if child == 0:  # pragma: no cover - the child only stats and reports
-        try:
-            os.close(r)
-            with os.fdopen(w, "wb") as out:
-                out.write(marshal.dumps(_stat_folder(folder)))
-        finally:
-            os._exit(0)
-    os.close(w)
-    yield {}  # the caller works meanwhile
-    with os.fdopen(r, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(child, 0)
-    try:
-        yield marshal.loads(data)
-    except (ValueError, EOFError, TypeError):
-        yield _stat_folder(folder)
-
-
-FORK_STAT_FROM = 20_000  # files in a folder before a second process stats them
-
-
-def scan(config: Config, expect: int = 0, keys: bool = True) -> Scan:
-    """Stat every paper and list file, reading none; `expect`: about how many papers there
-    are (a second process stats the second language when there are many). Names are not
-    checked: see Scan.check_names. Without `keys` (no cache to compare them with), files are
-    only listed: every key is b"" and nothing is statted."""
-    if not keys:
-        result = Scan(time.time_ns(), {}, [])
-        result.bad_names.extend(check_folders(config))
-        for lang in config.languages:
-            folder = config.lang_dir(lang)
-            result.files[lang] = _list_folder(folder) if folder.is_dir() else {}
-        if config.lists_dir.is_dir():
-            result.lists = [(path, None) for path in sorted(config.lists_dir.glob("*.yaml"))]
-        return result
-    return scan_begin(config, expect)()
-
-
-# A folder name that reads as a language tag (fr, pt-BR, zh-Hant): content in a language the
-# project does not have would be silently left out.
-_LANGUAGE_LIKE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
-_OWN_FOLDERS = ("lists", "imports")
-
-
-def check_folders(config: Config) -> list[tuple[tuple[int, str], Problem]]:
-    """Problems with content/'s folders, as bad_names entries (reported first): a folder for
-    a language publish.toml does not list, and a folder of the tree that is a symlink
-    leading outside the project (it would be read, and written through)."""
-    found: list[tuple[tuple[int, str], Problem]] = []
-    content = config.content_dir
-    try:
-        with os.scandir(content) as entries:
-            names = sorted(e.name for e in entries if e.is_dir())
-    except OSError:
-        return found
-    root = config.root.resolve()
-    for name in names:
-        path = content / name
-        if name in config.languages or name in _OWN_FOLDERS:
-            real = path.resolve()
-            if real != root and root not in real.parents:
-                found.append(((-1, name), Problem(
-                    f"a symlink to a folder outside the project ({real}): refused, so "
-                    "nothing is read from or written to it; copy the folder in instead",
-                    path)))
-        elif _LANGUAGE_LIKE.match(name):
-            found.append(((-1, name), Problem(
-                f"a folder for language {name!r}, which publish.toml does not list "
-                f"(languages: {', '.join(config.languages)}): add it there, or move the "
-                "folder out of content/", path)))
-    real = content.resolve()
-    if real != root and root not in real.parents:
-        found.append(((-1, ""), Problem(
-            f"a symlink to a folder outside the project ({real}): refused", content)))
-    return found
-
-
-def _list_folder(folder: Path) -> dict[str, bytes]:
-    """id -> b"" for each regular `<id>.md` file (a symlink counts as what it points to)."""
-    with os.scandir(folder) as found:
-        return {e.name[:-3]: b"" for e in found if e.name.endswith(".md") and e.is_file()}
-
-
-def scan_begin(config: Config, expect: int = 0) -> Callable[[], Scan]:
-    """`scan` in two steps: the second language's stat calls start in a child process now,
-    the caller may do other work (read its cache), and calling the result does the rest."""
-    result = Scan(time.time_ns(), {}, [])
-    result.bad_names.extend(check_folders(config))
-    folders = [config.lang_dir(lang) for lang in config.languages]
-    present = [f.is_dir() for f in folders]
-    stats: list[Iterator[dict[str, bytes]] | None] = [None] * len(folders)
-    if hasattr(os, "fork") and sys.platform == "linux":
-        for i in range(1, len(folders)):  # the first folder is the parent's own work
-            if present[i] and (expect >= FORK_STAT_FROM or folders[i].stat().st_size >= 1 << 20):
-                stats[i] = _stat_in_child(folders[i])
-                next(stats[i])
-    return partial(_scan_end, config, result, folders, present, stats)
-
-
-def _scan_end(config: Config, result: Scan, folders: list[Path], present: list[bool],
-              stats: list[Iterator[dict[str, bytes]] | None]) -> Scan:
-    for i, lang in enumerate(config.languages):
-        started = stats[i]
-        result.files[lang] = (next(started) if started else
-                              _stat_folder(folders[i]) if present[i] else {})
-    if config.lists_dir.is_dir():
-        for path in sorted(config.lists_dir.glob("*.yaml")):
-            try:
-                st = path.stat()
-                key: bytes | None = _KEY.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                                              st.st_ino)
-            except OSError:
-                key = None
-            result.lists.append((path, key))
-    return result
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,9 +25,9 @@ from .index import (
     paper_path,
     parse_file,
     read_lists,
-    scan,
     sorted_problems,
 )
+from .scan import scan
 from .textfile import read_many
 from .write import ABSENT, UNCHECKED, Expect, recover, version
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..errors import Problem, PublishError
 from ..outputs import error_line
+from .scan import outside_project
 from .textfile import stat_key
 
 JOURNAL = ".publish-journal.json"
@@ -200,6 +201,7 @@ class Transaction:
         replaced); a failure while writing leaves nothing behind (staged files removed; a
         failure while swapping in rolls the swapped files back). Errors name the file."""
         with project_lock(self.root, command):
+            _refuse_outside(self.root, [*self.files, *self.removed])  # before reading any
             changed = self.changed()
             conflicts = self.conflicts(list(changed))
             removed = sorted(p for p in self.removed if os.path.lexists(p))
@@ -210,7 +212,7 @@ class Transaction:
                 return []
             _remove_strays(self.root)
             data = {path: text.encode("utf-8") for path, text in changed.items()}
-            _preflight(self.root, data, removed)
+            _preflight(data, removed)
             entries = _stage(data, removed)
             journal = self.root / JOURNAL
             try:
@@ -246,16 +248,27 @@ class Transaction:
 Entry = list
 
 
-def _preflight(root: Path, data: dict[Path, bytes], removed: list[Path]) -> None:
-    """Refuse, before anything is written, what would fail half way: a folder that leads
-    outside the project (a symlink), a file system without room for the files."""
+def _refuse_outside(root: Path, paths: list[Path]) -> None:
+    """Refuse a file that is, or is in a folder that is, a symlink leading outside the
+    project: it would be read (to compare) and replaced by what the run made of it."""
     inside = root.resolve()
-    devices: dict[Path, tuple[int, Path]] = {}  # folder -> (device, a folder that exists)
-    for parent in {path.parent for path in [*data, *removed]}:
-        real = parent.resolve()
-        if real != inside and inside not in real.parents:
+    for parent in {path.parent for path in paths}:
+        real = outside_project(parent, inside)
+        if real is not None:
             raise PublishError(f"refusing to write through a folder that leads outside the "
                                f"project (to {real})", parent)
+    for path in paths:
+        real = outside_project(path, inside) if os.path.islink(path) else None
+        if real is not None:
+            raise PublishError(f"refusing to write through a symlink to a file outside the "
+                               f"project (to {real}); nothing was written", path)
+
+
+def _preflight(data: dict[Path, bytes], removed: list[Path]) -> None:
+    """Refuse, before anything is written, what would fail half way: a file system without
+    room for the files (folders outside the project were refused already)."""
+    devices: dict[Path, tuple[int, Path]] = {}  # folder -> (device, a folder that exists)
+    for parent in {path.parent for path in [*data, *removed]}:
         there = _existing_folder(parent)
         try:
             devices[parent] = (os.stat(there).st_dev, there)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..content import index
+from ..content.scan import Scan, scan_begin, trusted
 from ..content.textfile import read_many
 from ..content.write import JOURNAL, recover
 from ..errors import Problem, Problems
@@ -88,7 +89,7 @@ def compute_paper(config: Config, pid: str, keys: tuple, start_ns: int,
         text.blocks  # noqa: B018  (parse now, in this worker)
     statuses = {lang: paper_status(paper, lang, config.languages) for lang in config.languages}
     states, works, orphans, out.details = compact(statuses, config.languages, with_details)
-    out.record = Record(tuple(index.trusted(k, start_ns) if k else k for k in keys),
+    out.record = Record(tuple(trusted(k, start_ns) if k else k for k in keys),
                         paper.source_lang, paper.meta.title, out.lists, states, works, orphans)
     return out
 
@@ -218,7 +219,7 @@ class Records(Mapping[str, Record]):
 # The whole tree
 
 
-def _lists(config: Config, found: index.Scan, cache: index.Cache | None,
+def _lists(config: Config, found: Scan, cache: index.Cache | None,
            problems: Problems) -> dict[str, ListRecord]:
     """Every list, read from its file unless the cache has it under the same key."""
     return {lid: ListRecord(*value) for lid, value in
@@ -231,7 +232,7 @@ class Tree:
     the tree."""
 
     config: Config
-    found: index.Scan
+    found: Scan
     records: Records
     cache: index.Cache | None
     report: dict[str, Any] | None = None  # the default report, when asked for
@@ -340,7 +341,7 @@ def _load_tree(config: Config, *, use_cache: bool, jobs: int | None, report: boo
     if (config.root / JOURNAL).exists():  # finish a write another run began
         recover(config.root)
     langs = config.languages
-    scanning = index.scan_begin(config)  # a big second folder is statted while we read
+    scanning = scan_begin(config)  # a big second folder is statted while we read
     cache = index.open_cache(config) if use_cache else None
     state: dict[str, Any] = {}
     snaps: dict[str, Any] = {}
