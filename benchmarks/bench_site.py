@@ -64,6 +64,12 @@ weight = 1
 contentDir = "content/zh"
 weight = 2
 """
+# The same site as publish's: a page for every paper in en, zh and zh-Hant (publish shows an
+# untranslated paper's source text on its page in every language)
+SAME_CONFIG = CONFIG + """[languages.zh-hant]
+contentDir = "content/zh-Hant"
+weight = 3
+"""
 
 
 ENV = dict(os.environ)
@@ -82,11 +88,22 @@ def _time(cmd: list[str], cwd: Path | None = None, src: Path | None = None,
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def hugo_site(project: Path, work: Path) -> Path:
-    site = work / "hugo"
-    for lang in ("en", "zh"):
+def hugo_site(project: Path, work: Path, same_pages: bool = False) -> Path:
+    """Hugo's project: the content tree as it is (en, and the zh papers that exist), or with
+    `same_pages` every paper in en, zh and zh-Hant, each from its own language's file where
+    there is one, else from the other's: the pages publish makes."""
+    site = work / ("hugo-same" if same_pages else "hugo")
+    content = project / "content"
+    for lang in ("en", "zh", "zh-Hant") if same_pages else ("en", "zh"):
         target = site / "content" / lang / "papers"
-        shutil.copytree(project / "content" / lang, target)
+        own = content / ("zh" if lang == "zh-Hant" else lang)
+        if same_pages:
+            target.mkdir(parents=True)
+            other = content / ("zh" if lang == "en" else "en")
+            for md in [*other.glob("*.md"), *own.glob("*.md")]:  # its own file last: it wins
+                shutil.copyfile(md, target / md.name)
+        else:
+            shutil.copytree(own, target)
         (target / "_index.md").write_text(f"---\ntitle: papers {lang}\n---\n")
         for md in target.glob("*.md"):
             # `url` means the page's own address to Hugo: keep the value under another name
@@ -97,7 +114,7 @@ def hugo_site(project: Path, work: Path) -> Path:
         path = site / "layouts" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    (site / "config.toml").write_text(CONFIG)
+    (site / "config.toml").write_text(SAME_CONFIG if same_pages else CONFIG)
     return site
 
 
@@ -156,6 +173,7 @@ def main() -> None:
         copy = work / "proj"
         shutil.copytree(project, copy, ignore=shutil.ignore_patterns("build", ".git", ".venv"))
         site = hugo_site(copy, work)
+        same_site = hugo_site(copy, work, same_pages=True)
         other = work / "proj-old"
         if compare is not None:
             shutil.copytree(copy, other)
@@ -168,6 +186,7 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "compileall", "-q",
                             str(REPO / "src" / "publish")], check=True, env=ENV)
         _time(["hugo", "--quiet", "-d", str(work / "warmup")], cwd=site)
+        _time(["hugo", "--quiet", "-d", str(work / "warmup-same")], cwd=same_site)
         publish = [str(PUBLISH), "--root", str(copy)]
         _time([*publish, "list", "--format", "json"])  # the content index, as in daily use
         old_publish = [sys.executable, "-c", "import sys; from publish.cli import main; "
@@ -180,13 +199,14 @@ def main() -> None:
         # ratios compare runs made under the same load (this machine's two cores are shared)
         for n in range(repeat):
             hugo = _time(["hugo", "--quiet", "-d", str(work / f"public{n}")], cwd=site)
+            same = _time(["hugo", "--quiet", "-d", str(work / f"same{n}")], cwd=same_site)
             # Each tool writes into a new folder and none is deleted during the run: on this
             # VM's ext4 (no journal) creating files right after thousands were deleted costs
             # up to four times as much, and deleting publish's previous output just before its
             # cold build (while Hugo's went to a fresh folder) measured the kernel, unfairly.
             out = work / f"html{n}"
             sentence = f"One more sentence, number {n + 1}."
-            this = {"hugo": hugo}
+            this = {"hugo": hugo, "same": same}
             runs = [("", publish, copy, out, None)]
             if compare is not None:
                 # which version follows Hugo alternates: the disk is still busy with what
@@ -199,15 +219,19 @@ def main() -> None:
             rounds.append(this)
         pages = sum(1 for _ in out.rglob("*.html"))
         hugo_pages = sum(1 for _ in (work / "public0").rglob("*.html"))
+        same_pages = sum(1 for _ in (work / "same0").rglob("*.html"))
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"papers: {len(papers)} en files; publish html: {pages} pages (en, zh, zh-Hant); "
-          f"Hugo: {hugo_pages} pages; load average after: {load}; {repeat} rounds; "
+          f"Hugo: {hugo_pages} pages, and {same_pages} with every paper in every language "
+          f"(Hugo same); load average after: {load}; {repeat} rounds; "
           f"bytecode cache: {'yes' if bytecode else 'no (compiled from source every run)'}")
-    print("round   hugo wall/CPU   cold wall/CPU  ×Hugo   edit wall/CPU  ×Hugo")
+    print("round   hugo wall/CPU   same wall/CPU   cold wall/CPU  ×Hugo  ×same"
+          "   edit wall/CPU  ×Hugo  ×same")
     for n, r in enumerate(rounds, 1):
-        (hw, hc), (cw, cc), (ew, ec) = r["hugo"], r["cold"], r["edit"]
-        print(f"{n:5}   {hw:5.2f} / {hc:5.2f}   {cw:5.2f} / {cc:5.2f}  {cw / hw:5.2f}"
-              f"   {ew:5.2f} / {ec:5.2f}  {ew / hw:5.2f}")
+        (hw, hc), (sw, sc), (cw, cc), (ew, ec) = r["hugo"], r["same"], r["cold"], r["edit"]
+        print(f"{n:5}   {hw:5.2f} / {hc:5.2f}   {sw:5.2f} / {sc:5.2f}   {cw:5.2f} / {cc:5.2f}"
+              f"  {cw / hw:5.2f}  {cw / sw:5.2f}   {ew:5.2f} / {ec:5.2f}  {ew / hw:5.2f}"
+              f"  {ew / sw:5.2f}")
     if compare is not None:
         print(f"the same rounds, {compare} (before):")
         print("round   hugo wall       cold wall/CPU  ×Hugo   edit wall/CPU  ×Hugo")
@@ -225,9 +249,13 @@ def main() -> None:
               f"{med('edit', 'old edit', 1):.2f}")
     cold_ratio = _median([r["cold"][0] / r["hugo"][0] for r in rounds])
     edit_ratio = _median([r["edit"][0] / r["hugo"][0] for r in rounds])
+    same_cold = _median([r["cold"][0] / r["same"][0] for r in rounds])
+    same_edit = _median([r["edit"][0] / r["same"][0] for r in rounds])
     best = {k: min(r[k][0] for r in rounds) for k in ("hugo", "cold", "edit")}
     print(f"median ratio to Hugo in the same round: cold {cold_ratio:.2f}× (target ≤ 4), "
           f"one-paper rebuild {edit_ratio:.2f}× (target < 1)")
+    print(f"median ratio to Hugo making the same pages: cold {same_cold:.2f}×, "
+          f"one-paper rebuild {same_edit:.2f}×")
     print(f"best wall: Hugo {best['hugo']:.2f} s, cold {best['cold']:.2f} s "
           f"({best['cold'] / best['hugo']:.2f}×), rebuild {best['edit']:.2f} s "
           f"({best['edit'] / best['hugo']:.2f}×)")
