@@ -25,7 +25,7 @@ from .book import Book, Chapter, Label, Unit
 from .booklet import Levels, Renderer
 from .cache import Cache, digest, run_of
 from .engine import Rendered, render
-from .flow import Run, Segment, plan, resolve
+from .flow import Need, Run, Segment, plan, resolve
 from .units import UnitCache, unit_key
 
 Progress = Callable[[int, int, str], None]
@@ -283,6 +283,11 @@ def _task(job: Job, flow: Flow, start: int, end: int) -> _Task:
     return _Task(flow, start, digest(job.key_base, css, html), html, css, extra)
 
 
+def _tried(flow: Flow, need: Need) -> None:
+    flow.tried[need.start] = max(flow.tried.get(need.start, 0), need.end)
+    flow.rebuilt += need.rebuild
+
+
 class _Chains:
     """Each chapter's flow, advanced as far as known runs carry it, and the runs to render
     where it stops."""
@@ -295,6 +300,7 @@ class _Chains:
         self.pending: dict[str, _Task] = {}  # sent, not laid out yet
         self.writing: dict[str, _Task] = {}  # laid out, PDF being written
         self.segments: dict[str, list[Segment]] = {}
+        self.waiting: dict[int, tuple[_Task, Need]] = {}  # planned, no worker free yet
         self.rendered = 0
         for flow in flows:
             _known(job, flow, self.layouts)
@@ -307,7 +313,7 @@ class _Chains:
     def advance(self) -> None:
         """Resolve every chapter; send the next run of those that stop, longest remaining
         first, while workers are free (a chapter waits for its run before the next)."""
-        wanted: list[tuple[int, _Task]] = []
+        wanted: list[tuple[int, _Task, Need]] = []
         busy = {id(t.flow) for t in self.pending.values()}
         free = self.pool.jobs - len(self.pending)  # a run being written frees its core soon
         for flow in self.flows:
@@ -317,23 +323,32 @@ class _Chains:
                 self.segments[flow.key] = found
                 if pos >= len(flow.hashes) or id(flow) in busy:
                     break
-                weights = flow.weights
+                waiting = self.waiting.get(id(flow))
+                if waiting is not None and waiting[1].start == pos:
+                    # planned before and not sent yet (no worker was free): the same run,
+                    # not a longer one, and not its HTML made again
+                    wanted.append((sum(flow.weights[pos:]), *waiting))
+                    break
                 # past an edit, each run that has not met the old pages is twice as long:
                 # a few long runs rather than many short ones where cuts are far apart
-                need = plan(flow.hashes, weights, pos, flow.runs, self.job.target,
+                need = plan(flow.hashes, flow.weights, pos, flow.runs, self.job.target,
                             flow.tried.get(pos, 0), self.job.after_edit << flow.rebuilt)
-                flow.tried[pos] = max(flow.tried.get(pos, 0), need.end)
-                flow.rebuilt += need.rebuild
                 task = _task(self.job, flow, need.start, need.end)
                 cached = self.job.cache.get("runs", task.key)
                 if cached is None:
-                    wanted.append((sum(weights[pos:]), task))
+                    self.waiting[id(flow)] = (task, need)
+                    wanted.append((sum(flow.weights[pos:]), task, need))
                     break
+                _tried(flow, need)
                 self.add(flow, task.key, *cached)
-        for _weight, task in sorted(wanted, key=lambda w: -w[0]):
+        for _weight, task, need in sorted(wanted, key=lambda w: -w[0]):
             if free <= 0:
                 break
             free -= 1
+            # what a run tried is counted when it is sent: a run still waiting for a worker
+            # must not make the next plan from the same start twice as long
+            _tried(task.flow, need)
+            del self.waiting[id(task.flow)]
             self.pending[task.key] = task
             self.pool.submit(task.key, _render_task, "runs", task.key, task.html, task.css)
 
@@ -378,14 +393,18 @@ def run_all(job: Job, jobs: int, progress: Progress | None = None) -> Done:
         if front is None:
             pool.submit("front", _render_task, "front", front_key, front_html, job.css)
         total = sum(len(f.hashes) for f in flows)
+        arrived = True
         while True:
-            chains.advance()
-            if progress:
-                progress(sum(s.end - s.start for ss in chains.segments.values() for s in ss),
-                         total, "pages")
+            if arrived:  # nothing else changes what the chapters need
+                chains.advance()
+                if progress:
+                    progress(sum(s.end - s.start for ss in chains.segments.values()
+                                 for s in ss), total, "pages")
             if not pool.running:
                 break
-            for tag, (key, layout) in pool.next(timeout=0.02):
+            finished = pool.next(timeout=0.02)
+            arrived = bool(finished) or not job.early.empty()
+            for tag, (key, layout) in finished:
                 if tag == "front":
                     front = (layout, {})
                     job.cache.put("front", key, layout, {})
