@@ -3,8 +3,10 @@ and the formulas already drawn (`build/pdf/cache/`)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,10 @@ class Cache:
             return None
 
     def touch(self, kind: str, key: str) -> None:
-        self.pdf(kind, key).touch(exist_ok=True)
+        """Mark as used (prune drops the least recently used); never creates the file, so
+        a run pruned meanwhile by another build is missing, not an empty PDF."""
+        with contextlib.suppress(FileNotFoundError):
+            os.utime(self.pdf(kind, key))
 
     def put(self, kind: str, key: str, layout: Rendered, extra: dict[str, Any]) -> None:
         _write_json(self.root / kind / f"{key}.json",
@@ -77,14 +82,18 @@ class Cache:
             sweep_folder(folder)
 
     def prune(self, limit: int = CACHE_LIMIT) -> None:
-        """Keep the cache under `limit` bytes, dropping what was used least recently."""
-        files = list(self.root.glob("*/*.pdf"))
-        sizes = {p: p.stat().st_size for p in files}
-        total = sum(sizes.values())
-        for path in sorted(files, key=lambda p: p.stat().st_mtime):
+        """Keep the cache under `limit` bytes, dropping what was used least recently (one
+        stat a file; a file another build removed meanwhile is skipped)."""
+        found = []
+        for path in self.root.glob("*/*.pdf"):
+            with contextlib.suppress(FileNotFoundError):
+                st = path.stat()
+                found.append((st.st_mtime, st.st_size, path))
+        total = sum(size for _, size, _ in found)
+        for _, size, path in sorted(found):
             if total <= limit:
                 break
-            total -= sizes[path]
+            total -= size
             path.unlink(missing_ok=True)
             path.with_suffix(".json").unlink(missing_ok=True)
 

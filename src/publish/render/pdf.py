@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from ..cachedb import package_hash
 from ..config import Config
 from ..errors import PublishError
 from ..languages import BILINGUAL, choices, source_of
@@ -40,7 +41,6 @@ from .schedule import Flow, Job, run_all
 from .text import FALLBACKS
 from .units import CACHE_NAME, UnitCache, fingerprint
 
-RENDER_VERSION = "2"  # bump when a change here alters the output for the same HTML and CSS
 # Characters of text in a run: a cold one, about 120 pages (a chapter's runs are a chain, so
 # few long ones finish first: each waits for the one before and for a free worker; WeasyPrint
 # takes about as long a page either way); and past an edit, about 10 pages (where a grown
@@ -154,11 +154,14 @@ def _pango_version() -> str:
         return "unknown"
 
 
-def _key_base(roots: list[Path]) -> str:
+def _key_base(files: str) -> str:
+    """What a rendered run depends on besides its HTML and CSS: publish's own sources (the
+    engine, its patches of WeasyPrint's justification, the tag folding: no version number
+    to remember to bump), WeasyPrint, Pango, the fonts, the project's templates and assets."""
     from importlib.metadata import version
 
-    return digest(RENDER_VERSION, version("weasyprint"), _pango_version(),
-                 coverage().fingerprint, _files_hash(roots))
+    return digest(package_hash(), version("weasyprint"), _pango_version(),
+                 coverage().fingerprint, files)
 
 
 # ---- the build ---------------------------------------------------------------------------
@@ -213,13 +216,14 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
     cache.sweep(target.parent)  # temporary files of runs that were killed
     math_cache.preload(cache.math() if request.use_cache else {})
     booklet = _booklet_id(request)
+    files = _files_hash(roots[:2])  # the project's templates and assets
     job = Job(renderer=renderer, books=books, flows=flows, title=_title(config, lang),
               day=format_day(_today(), ui_lang(lang)), css=renderer.css(),
-              opening_css=renderer.css(opening=True), key_base=_key_base(roots[:2]),
+              opening_css=renderer.css(opening=True), key_base=_key_base(files),
               cache=cache, base_url=config.root.as_uri() + "/", roots=roots,
               target=request.run_weight, after_edit=request.edit_weight,
               previous=cache.flows(booklet),
-              units=_unit_cache(config, request, roots[:2]))
+              units=_unit_cache(config, request, files))
     done = run_all(job, request.jobs or os.cpu_count() or 1, progress)
     pieces = [Piece(Part(cache.pdf("runs", s.run.key), done.layouts[s.run.key]),
                     s.first_page, s.end_page)
@@ -240,11 +244,11 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
                      time.perf_counter() - started)
 
 
-def _unit_cache(config: Config, request: PdfRequest, roots: list[Path]) -> UnitCache | None:
+def _unit_cache(config: Config, request: PdfRequest, files: str) -> UnitCache | None:
     if not request.use_cache:
         return None
     return UnitCache(config.build_dir / "pdf" / CACHE_NAME,
-                     fingerprint(coverage().fingerprint + _files_hash(roots)))
+                     fingerprint(coverage().fingerprint + files))
 
 
 def _sources(config: Config, collection: Collection) -> tuple[Path, ...]:
