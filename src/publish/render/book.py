@@ -123,12 +123,6 @@ def _data_label(text: str, lang: str, booklet: str) -> Label:
     return Label(text, lang)
 
 
-def _slug(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
-
-
 def list_book(collection: Collection, rl: ReadingList, lang: str, index: int) -> Book:
     book = Book(rl.id, f"l-{rl.id}", _localized(rl.title, lang, rl.lang) if rl.title
                 else Label(rl.id, "en"),

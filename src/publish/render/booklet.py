@@ -8,7 +8,6 @@ on and content is only ever passed as data; Markdown comes in already rendered b
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -436,17 +435,4 @@ def environment(project_templates: Path) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return env
-
-
-def templates_hash(project_templates: Path) -> str:
-    """A hash of every template file that could be used: part of the cache key."""
-    h = hashlib.sha256()
-    for root in (project_templates, PACKAGE_TEMPLATES):
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                h.update(str(path.relative_to(root)).encode())
-                h.update(path.read_bytes())
-    return h.hexdigest()
 

@@ -9,7 +9,7 @@ would take seconds (the CJK collections are large). A character no font has is p
 its code point in a box (`placeholders`), and the booklet is still made.
 
 The same listing fingerprints the fonts for the render cache: a font installed, removed or
-updated changes the key, so cached chunks are not reused with other glyphs.
+updated changes the key, so cached runs are not reused with other glyphs.
 """
 
 from __future__ import annotations

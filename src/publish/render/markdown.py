@@ -182,6 +182,6 @@ class MarkdownRenderer:
                     child.content = "".join(c.content for c in child.children or ())
                     child.children = None
                     if cjk:
-                        child.content = cjk_latin_space(child.content)
+                        child.content = cjk_latin_space(child.content, self.cjk_space)
                 elif child.type == "text" and cjk:
                     child.content = cjk_latin_space(child.content, self.cjk_space)
