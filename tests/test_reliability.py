@@ -734,3 +734,22 @@ def test_a_lying_servers_drafts_are_refused(small: Path, mode: str):
         with sqlite3.connect(memory) as con:
             longest = con.execute("SELECT max(length(draft)) FROM drafts").fetchone()[0]
         assert longest is None or longest < 10_000
+
+
+def test_a_damaged_row_of_the_booklets_unit_cache_is_made_again(tmp_path: Path):
+    """The booklet's unit HTML cache (build/pdf/units.sqlite) seals each value with a CRC,
+    as the site cache does: a value changed on disk is never printed, it is made again."""
+    from publish.render.units import UnitCache, fingerprint
+
+    path = tmp_path / "units.sqlite"
+    items = {"a": ["<p>first</p>", "A", "en", []], "b": ["<p>second</p>", "B", "en", []]}
+    cache = UnitCache(path, fingerprint("fonts"))
+    cache.save(items)
+    cache.close()
+    with sqlite3.connect(path) as con:
+        (stored,) = con.execute("SELECT value FROM units WHERE key = 'b'").fetchone()
+        con.execute("UPDATE units SET value = ? WHERE key = 'b'",
+                    (stored.replace("second", "secOnd"),))
+    cache = UnitCache(path, fingerprint("fonts"))
+    assert cache.load(["a", "b"]) == {"a": items["a"]}
+    cache.close()

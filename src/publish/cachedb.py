@@ -13,12 +13,32 @@ import hashlib
 import importlib.util
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 # What the package is made of: its code, templates and interface catalogs.
 _PACKAGE_FILES = {".py", ".html", ".css", ".js", ".po", ".pot", ".xml", ".txt", ".svg"}
+
+
+def _crc(kind: str, key: str, value: str) -> str:
+    data = "\0".join((kind, key, value)).encode("utf-8", "surrogatepass")
+    return f"{zlib.crc32(data):08x}"
+
+
+def sealed(kind: str, key: str, value: str) -> str:
+    """`value` as a cache stores it: with a CRC of its kind, key and value, so a damaged or
+    misplaced row is recomputed, never used (see `opened`)."""
+    return _crc(kind, key, value) + value
+
+
+def opened(kind: str, key: object, stored: object) -> str | None:
+    """The value, or None when the row is not what was written."""
+    if not isinstance(key, str) or not isinstance(stored, str) or len(stored) < 8:
+        return None
+    value = stored[8:]
+    return value if stored[:8] == _crc(kind, key, value) else None
 
 
 @functools.cache

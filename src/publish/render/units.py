@@ -24,7 +24,7 @@ from .booklet import BookletOptions, Levels
 from .cache import digest
 
 CACHE_NAME = "units.sqlite"
-SCHEMA = 1
+SCHEMA = 2  # 2: each value sealed with a CRC (cachedb.sealed)
 _DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "latex2mathml", "ziamath", "babel",
                  "opencc", "markupsafe", "jinja2")
 
@@ -59,8 +59,9 @@ class UnitCache(cachedb.CacheDB):
         try:
             for key in keys:
                 row = con.execute("SELECT value FROM units WHERE key = ?", (key,)).fetchone()
-                if row is not None:
-                    found[key] = json.loads(row[0])
+                value = cachedb.opened("unit", key, row[0]) if row is not None else None
+                if value is not None:  # a damaged row is a unit made again
+                    found[key] = json.loads(value)
         except (sqlite3.Error, ValueError) as exc:
             self._broken(exc)
             return {}
@@ -74,7 +75,7 @@ class UnitCache(cachedb.CacheDB):
             with con:
                 con.execute("BEGIN IMMEDIATE")
                 con.executemany("INSERT OR REPLACE INTO units VALUES (?, ?)",
-                                [(k, json.dumps(v, ensure_ascii=False))
-                                 for k, v in items.items()])
+                                [(k, cachedb.sealed("unit", k, json.dumps(
+                                    v, ensure_ascii=False))) for k, v in items.items()])
         except sqlite3.Error as exc:
             self._broken(exc)

@@ -25,7 +25,6 @@ import hashlib
 import json
 import sqlite3
 import sys
-import zlib
 from collections.abc import Iterable
 
 from .. import cachedb
@@ -44,23 +43,6 @@ def fingerprint(languages: Iterable[str]) -> str:
 
 def block_key(text: str, lang: str) -> str:
     return hashlib.sha1(f"{lang}\0{text}".encode()).hexdigest()
-
-
-def _crc(kind: str, key: str, value: str) -> str:
-    data = "\0".join((kind, key, value)).encode("utf-8", "surrogatepass")
-    return f"{zlib.crc32(data):08x}"
-
-
-def _sealed(kind: str, key: str, value: str) -> str:
-    return _crc(kind, key, value) + value
-
-
-def _opened(kind: str, key: object, stored: object) -> str | None:
-    """The value, or None when the row is not what was written."""
-    if not isinstance(key, str) or not isinstance(stored, str) or len(stored) < 8:
-        return None
-    value = stored[8:]
-    return value if stored[:8] == _crc(kind, key, value) else None
 
 
 class SiteCache(cachedb.CacheDB):
@@ -93,7 +75,7 @@ class SiteCache(cachedb.CacheDB):
                         for row in self.con.execute(query, (kind, key)).fetchall()]
             out = {}
             for key, stored in rows:
-                value = _opened(kind, key, stored)
+                value = cachedb.opened(kind, key, stored)
                 if value is None:
                     self._flipped(kind)
                 else:
@@ -110,7 +92,8 @@ class SiteCache(cachedb.CacheDB):
             with self.con:
                 self.con.execute("BEGIN IMMEDIATE")
                 self.con.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                                     [(kind, k, _sealed(kind, k, v)) for k, v in items.items()])
+                                     [(kind, k, cachedb.sealed(kind, k, v))
+                                      for k, v in items.items()])
         except sqlite3.Error as exc:
             self.warnings.append(f"{self.path}: not updated ({exc})")
 
