@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from .. import clock
 from ..config import Config
 from ..content.decisions import Merged, decisions_path, read_decisions, render_decisions
 from ..content.files import paper_to_files
@@ -27,7 +28,6 @@ from ..content.load import Snapshot, load_collection
 from ..content.write import ABSENT, DEFAULT_WAIT, Transaction, project_lock
 from ..errors import PublishError
 from ..fields import Conflict
-from ..imports import today_from_env
 from ..imports.guard import check_staged
 from ..imports.normalise import title_key
 from ..model import Collection, Paper
@@ -206,7 +206,7 @@ def _merge(config: Config, collection: Collection, resolutions: list[Resolution]
            result: Result, tx: Transaction | None, seen: Snapshot | None = None) -> None:
     """Apply every resolution to the collection in memory, record the outcome, and stage the
     changed files in `tx` (None: a dry run, which only lists them)."""
-    today = today_from_env().isoformat()
+    today = clock.today().isoformat()
     paths: list[Path] = []
     for pid in [p for p in entries if p not in collection.papers]:
         del entries[pid]  # a paper deleted since: nobody needs to decide about it

@@ -160,10 +160,10 @@ def export(config: Config, collection: Collection, papers: Sequence[Paper],
 def run_export(config: Config, request: ExportRequest, today: date | None = None
                ) -> ExportResult:
     """Load the project, pick the papers (a list, some papers, or all), export."""
+    from .. import clock
     from ..content.load import load_collection
-    from ..imports import today_from_env
     from ..translate.drafts import select_papers
 
     collection = load_collection(config)
     papers = select_papers(collection, request.list_id, request.paper_ids)
-    return export(config, collection, papers, request, today or today_from_env())
+    return export(config, collection, papers, request, today or clock.today())

@@ -535,8 +535,8 @@ def apply(config: Config, edits: Sequence[_PaperEdits], dry_run: bool) -> list[P
 
 def import_translations(config: Config, paths: Sequence[Path], by: str | None = None,
                         dry_run: bool = False, today: date | None = None) -> ImportResult:
+    from .. import clock
     from ..content.load import load_collection
-    from ..imports import today_from_env
     from ..status.review import check_name, reviewer
     from .units import project_terms
 
@@ -547,7 +547,7 @@ def import_translations(config: Config, paths: Sequence[Path], by: str | None = 
         default = check_name(reviewer(config.root) or "")
     except PublishError:
         default = ""  # only a problem for a file that names nobody (see _translator)
-    at = (today or today_from_env()).isoformat()
+    at = (today or clock.today()).isoformat()
     keep, titles, _ = project_terms(config, collection)
     edits, outcomes = plan_import(config, collection, files, name, default, at, keep, titles)
     names = sorted({o.by for o in outcomes if o.by})

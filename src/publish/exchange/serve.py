@@ -54,7 +54,7 @@ class ReviewServer:
 
     def __init__(self, config: Config, options: ServeOptions,
                  today: Callable[[], date] | None = None):
-        from ..imports import today_from_env
+        from .. import clock
         from ..status.review import check_name, reviewer
 
         if options.lang not in config.languages:
@@ -64,7 +64,7 @@ class ReviewServer:
         self.options = options
         self.by = check_name(options.by if options.by is not None
                              else reviewer(config.root) or "")
-        self.today = today or today_from_env
+        self.today = today or clock.today
         self.token = secrets.token_urlsafe(24)
         self.csrf = secrets.token_urlsafe(24)
         self.session: str | None = None

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .. import clock
 from ..config import Config
 from ..content.decisions import decisions_path, read_decisions
 from ..content.files import dump_yaml, load_yaml, paper_to_files, render_list_file
@@ -25,13 +26,12 @@ from ..errors import PublishError
 from ..ids import check_id
 from .base import NEVER, PAPER, REASONS, RawList
 from .columns import ColumnMap
-from .dates import today_from_env
 from .guard import check_staged
 from .merge import MergeReport, merge
 from .propose import propose
 from .sniff import FORMATS, read_source
 
-__all__ = ["FORMATS", "ImportResult", "import_list", "read_source", "today_from_env"]
+__all__ = ["FORMATS", "ImportResult", "import_list", "read_source"]
 
 # Exit codes of `publish import` (docs/commands-notes.md).
 OK, NEEDS_A_PERSON, REFUSED = 0, 1, 2
@@ -129,7 +129,7 @@ def _import(config: Config, path: Path, data: bytes, raw: RawList, list_id: str,
     if existing and existing.lang != lang:
         raise PublishError(f"list {list_id!r} is a {existing.lang} list; import it with "
                            f"--lang {existing.lang}", existing.path, 1)
-    today = today or today_from_env()
+    today = today or clock.today()
     decisions, _ = read_decisions(decisions_path(config.content_dir))
     tpath = titles_path(config, list_id)
     recorded, titles_bytes = _read_titles(tpath)

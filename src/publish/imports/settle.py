@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .. import clock
 from ..blocks import format_marker
 from ..config import Config
 from ..content.decisions import Decisions, Merged, decisions_path, read_decisions, render_decisions
@@ -20,7 +21,6 @@ from ..errors import PublishError
 from ..fields import CONFLICT, SOURCE_FIELDS
 from ..ids import unknown_paper
 from ..model import Collection, Conflict, Entry, Paper, Text
-from .dates import today_from_env
 from .guard import check_staged
 from .normalise import title_key
 
@@ -42,7 +42,7 @@ def settle(config: Config, keep: str, other: str, apart: bool = False,
     `apart`, two works. Under the project's writer lock, atomically."""
     if keep == other:
         raise PublishError(f"{keep!r} twice: name two different papers")
-    today = today or today_from_env()
+    today = today or clock.today()
     with project_lock(config.root, "merge", wait):
         collection = load_collection(config)
         seen = Snapshot(collection)

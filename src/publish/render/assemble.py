@@ -14,16 +14,15 @@ of a rebuild after one edit.
 
 from __future__ import annotations
 
-import os
 import warnings
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf
 
+from ..clock import now
 from ..outputs import staged
 from .engine import Rendered
 from .stamp import Slot, Stamper, Style
@@ -103,9 +102,7 @@ def _describe(out: Pdf, meta: Metadata) -> None:
         info[Name.Keywords] = ", ".join(meta.keywords)
     for key, value in info.items():
         out.docinfo[key] = value
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit()
-            else datetime.now(UTC)).replace(microsecond=0)
+    when = now().replace(microsecond=0)
     out.docinfo[Name.CreationDate] = when.strftime("D:%Y%m%d%H%M%SZ")
     with out.open_metadata(set_pikepdf_as_editor=False) as xmp:
         xmp["dc:title"] = meta.title

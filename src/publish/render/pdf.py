@@ -20,10 +20,10 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..cachedb import package_hash
+from ..clock import today
 from ..config import Config
 from ..errors import PublishError
 from ..languages import BILINGUAL, choices, source_of
@@ -107,13 +107,6 @@ def _title(config: Config, lang: str) -> Label:
     if lang == "zh-Hant":
         return Label(hant(text), "zh-Hant")
     return Label(text, ui_lang(lang) if code in config.title else "en")
-
-
-def _today() -> date:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).date()
-    return date.today()
 
 
 def _subtitle(config: Config, lang: str) -> Label | None:
@@ -218,7 +211,7 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
     booklet = _booklet_id(request)
     files = _files_hash(roots[:2])  # the project's templates and assets
     job = Job(renderer=renderer, books=books, flows=flows, title=_title(config, lang),
-              day=format_day(_today(), ui_lang(lang)), css=renderer.css(),
+              day=format_day(today(), ui_lang(lang)), css=renderer.css(),
               opening_css=renderer.css(opening=True), key_base=_key_base(files),
               cache=cache, base_url=config.root.as_uri() + "/", roots=roots,
               target=request.run_weight, after_edit=request.edit_weight,
@@ -313,7 +306,7 @@ def render_single(config: Config, request: PdfRequest,
         chapters.append({"run": flow.run, "opening": opening, "units": units})
     papers = len({a.split("-", 2)[2] for a in titles})
     html = renderer.single_html(books, _title(config, request.lang),
-                                format_day(_today(), ui_lang(request.lang)), papers, titles,
+                                format_day(today(), ui_lang(request.lang)), papers, titles,
                                 chapters)
     target = check_output(config.root, request.out) if request.out else \
         default_out(config, request).with_suffix(".single.pdf")

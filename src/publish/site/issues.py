@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..blocks import parse_attrs
+from ..clock import now
 from ..config import Config
 from ..content.files import dump_yaml, load_yaml
 from ..content.textfile import read_text
@@ -69,14 +69,6 @@ class Selection:
 
 def record_path(config: Config) -> Path:
     return config.content_dir / RECORD
-
-
-def now() -> datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else the time now (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC)
 
 
 def today() -> date:

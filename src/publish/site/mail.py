@@ -23,6 +23,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from ..clock import now
 from ..config import Config
 from ..languages import LANGUAGES, source_of
 from ..model import Collection, Paper
@@ -32,7 +33,7 @@ from ..render.i18n import format_day, format_number, gettext, hant, html_lang, n
 from ..render.markdown import MarkdownRenderer
 from ..render.text import shown_blocks
 from ..status import title_unit
-from .issues import Selection, now
+from .issues import Selection
 from .pages import environment, issue_path, list_path, paper_link, paper_path, titles
 from .settings import WebSettings
 from .wrap import join_cjk_lines, wrap

@@ -184,6 +184,6 @@ def _review(config: Config, paper_id: str, lang: str, d: Derived | None, lines: 
 
 
 def _today() -> date:
-    from ..imports import today_from_env
+    from .. import clock
 
-    return today_from_env()
+    return clock.today()

@@ -184,13 +184,13 @@ def _dry_run(plan: Plan, t: _Triage, result: Result) -> None:
 def _send_and_write(config: Config, settings: backends.Settings, plan: Plan, memory: Memory,
                     keep: list[str], titles: frozenset[str], t: _Triage, result: Result,
                     on_progress: Callable[[Progress], None]) -> None:
-    from ..imports import today_from_env
+    from .. import clock
 
     drafts = t.drafts
     progress = Progress(blocks_total=len(t.send), chars_total=result.chars_to_send)
     worker = Worker(settings, plan.to, memory, progress, keep, titles)
     writer = Writer(config.root, plan.papers, drafts, settings.backend,
-                    today_from_env().isoformat())
+                    clock.today().isoformat())
     sending = {item.key for item in t.send}
     waiting = {pp.paper.id: pp.keys & sending for pp in plan.papers}
     failures: dict[ItemKey, str] = {}
