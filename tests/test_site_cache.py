@@ -235,7 +235,7 @@ def test_a_new_renderer_empties_the_cache(small: Path, tmp_path: Path,
         keys = [k for (k,) in con.execute("SELECT key FROM entries WHERE kind = 'block'")]
         assert len(keys) >= 2  # (sealed with their CRC, as the cache writes them)
         con.executemany("UPDATE entries SET value = ? WHERE kind = 'block' AND key = ?",
-                        [(site_cache._sealed("block", k, "<p>STALE</p>"), k) for k in keys])
+                        [(cachedb.sealed("block", k, "<p>STALE</p>"), k) for k in keys])
     shutil.rmtree(small / "build" / "html")
     _build(small)
     assert "STALE" in _page(small, "en/papers/beta.html")  # (the cache is what is served)
