@@ -753,3 +753,20 @@ def test_a_damaged_row_of_the_booklets_unit_cache_is_made_again(tmp_path: Path):
     cache = UnitCache(path, fingerprint("fonts"))
     assert cache.load(["a", "b"]) == {"a": items["a"]}
     cache.close()
+
+
+def test_the_booklets_formula_cache_is_named_by_what_draws_the_formulas(tmp_path: Path,
+                                                                       monkeypatch):
+    """Formulas drawn by one ziamath (or latex2mathml, or publish) are never read by
+    another: the file is named by their fingerprint, and an old one is removed."""
+    from publish import cachedb
+    from publish.render.cache import Cache
+
+    (tmp_path / "math-1.json").write_text('{"x": "<svg>old</svg>"}', "utf-8")
+    cache = Cache(tmp_path, True)
+    assert cache.math() == {}  # the unversioned file of before is not read
+    cache.save_math({"y": "<svg>new</svg>"}, cache.math())
+    assert [p.name for p in tmp_path.glob("math-*.json")] == [cache._math_path.name]
+    assert Cache(tmp_path, True).math() == {"y": "<svg>new</svg>"}
+    monkeypatch.setattr(cachedb, "fingerprint", lambda *a, **k: "0" * 40)  # an upgrade
+    assert Cache(tmp_path, True).math() == {}

@@ -4,18 +4,21 @@ and the formulas already drawn (`build/pdf/cache/`)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
+from .. import cachedb
 from ..outputs import sweep_folder, write_output
 from .engine import Rendered
 from .flow import PHANTOM, Placed, Run
 
 CACHE_LIMIT = 512 * 1024 * 1024
 KINDS = ("runs", "front", "flows", "fonts")
+_MATH_MODULES = ("ziamath", "latex2mathml")
 
 
 def digest(*parts: str | bytes) -> str:
@@ -67,14 +70,24 @@ class Cache:
     def save_flows(self, booklet: str, flows: dict[str, list[str]]) -> None:
         _write_json(self.root / "flows" / f"{booklet}.json", flows)
 
+    @functools.cached_property
+    def _math_path(self) -> Path:
+        """The formulas drawn, in a file named by what draws them (ziamath, latex2mathml,
+        publish's own code): an upgrade starts a new one, never reads an old drawing."""
+        return self.root / f"math-{cachedb.fingerprint('math', _MATH_MODULES)[:16]}.json"
+
     def math(self) -> dict[str, str | None]:
         try:
-            return json.loads((self.root / "math-1.json").read_text("utf-8"))
+            return json.loads(self._math_path.read_text("utf-8"))
         except (OSError, ValueError):
             return {}
 
-    def save_math(self, entries: dict[str, str | None]) -> None:
-        _write_json(self.root / "math-1.json", {**self.math(), **entries})
+    def save_math(self, entries: dict[str, str | None], known: dict[str, str | None]) -> None:
+        """`known`: what `math()` gave at the start of the build (not read again)."""
+        _write_json(self._math_path, {**known, **entries})
+        for old in self.root.glob("math-*.json"):
+            if old != self._math_path:
+                old.unlink(missing_ok=True)
 
     def sweep(self, *others: Path) -> None:
         """Remove the temporary files of runs that were killed, here and in `others`."""

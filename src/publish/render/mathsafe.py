@@ -185,8 +185,8 @@ _OWN_SVG = re.compile(r'<svg class="math" style="width:[0-9.]+em;height:[0-9.]+e
 
 
 def checked_cached(html: str) -> bool:
-    """Whether an entry of the formula cache (build/pdf/cache/math-1.json, data like any
-    file) is what svg_math makes, with nothing added."""
+    """Whether an entry of the formula cache (build/pdf/cache/math-<fingerprint>.json, data
+    like any file) is what svg_math makes, with nothing added."""
     if html.startswith("<span"):
         return _FLAT.fullmatch(html) is not None
     m = _OWN_SVG.match(html)

@@ -207,7 +207,8 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
         raise PublishError("nothing to print: the selection has no papers")
     cache = Cache(config.build_dir / "pdf" / "cache", request.use_cache)
     cache.sweep(target.parent)  # temporary files of runs that were killed
-    math_cache.preload(cache.math() if request.use_cache else {})
+    drawn = cache.math() if request.use_cache else {}
+    math_cache.preload(drawn)
     booklet = _booklet_id(request)
     files = _files_hash(roots[:2])  # the project's templates and assets
     job = Job(renderer=renderer, books=books, flows=flows, title=_title(config, lang),
@@ -226,7 +227,7 @@ def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = N
                      cache.root / "fonts" if request.use_cache else None)
     if request.use_cache:
         if done.math:
-            cache.save_math(done.math)
+            cache.save_math(done.math, drawn)
         cache.save_flows(booklet, {f.key: [s.run.key for s in done.segments[f.key]]
                                    for f in flows})
         cache.prune()
