@@ -68,3 +68,22 @@ def test_a_chinese_resource_list_keeps_only_its_papers(project: Path):
     assert [e["title"] for e in papers] == [
         "C-Eval", "CMMLU: Measuring massive multitask language understanding in Chinese",
         "AGIEval: A Human-Centric Benchmark for Evaluating Foundation Models"]
+
+
+def test_a_mistyped_contents_link_is_not_a_paper(project: Path):
+    """Shaped on conference topic lists (azminewasi/Awesome-Graph-Research-ICML2024): a
+    contents list of anchors where one is mistyped, `[Knowledge Graphs]($kg)`; it named a
+    section and became a paper called "Knowledge Graphs" until the contents around it
+    counted."""
+    source = Path(__file__).parent / "fixtures" / "lists" / "conference-topics.md"
+    result = run(project, "import", str(source), "--list", "graph-topics", "--lang", "en",
+                 "--report", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["summary"]["skipped"] == {"toc": 5}
+    assert [e["title"] for e in report["items"] if e["outcome"] == "skipped"] == [
+        "Theory", "Expressive Power", "Graphs and Language Models", "Knowledge Graphs",
+        "Physics"]
+    assert report["summary"]["papers"] == 7
+    assert report["summary"]["repeated"] == 1  # one paper is listed under two topics
+    assert len(report["created"]) == 6

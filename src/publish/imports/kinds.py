@@ -254,6 +254,25 @@ def classify(entry: RawEntry, ev: Evidence) -> RawEntry:
     return skip(entry, "topic")
 
 
+def contents_neighbours(found: list[tuple[RawEntry, Evidence]]) -> None:
+    """A table of contents is never a list of papers: in a section whose entries are
+    mostly links into the page, an entry whose own link leads nowhere on the web (a typo
+    like `($KG)` for `(#KG)`, seen in a real list) is a contents line too, not a paper
+    named after a section."""
+    sections: dict[str | None, list[tuple[RawEntry, Evidence]]] = {}
+    for entry, ev in found:
+        sections.setdefault(entry.section, []).append((entry, ev))
+    for group in sections.values():
+        toc = sum(entry.kind == "toc" for entry, _ in group)
+        if toc < 2 or toc * 3 < len(group) * 2:
+            continue
+        for entry, ev in group:
+            own = (ev.own or "").strip()
+            if entry.kind == PAPER and own and not (entry.arxiv or entry.doi) and \
+                    not ev.paper_links and not re.match(r"(?i)^https?://", own):
+                skip(entry, "toc")
+
+
 def _paper(entry: RawEntry) -> RawEntry:
     entry.kind, entry.why = PAPER, None
     return entry

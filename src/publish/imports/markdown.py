@@ -21,7 +21,14 @@ from .base import RawEntry, RawList, arxiv_from, doi_from, escape_block_start, s
 from .clean import clean_text, safe_url
 from .columns import ColumnMap
 from .inline import analyze, plain_text
-from .kinds import Evidence, classify, is_paper_link, label_kind, looks_like_title
+from .kinds import (
+    Evidence,
+    classify,
+    contents_neighbours,
+    is_paper_link,
+    label_kind,
+    looks_like_title,
+)
 from .tables import gfm_table, html_tables, read_table
 
 # Front matter is skipped rather than misread as a rule and a setext heading. Nesting is
@@ -474,7 +481,8 @@ class _Walker:
         for entry, ev in self.found:
             if entry.kind == "paper" and ev.work_type is None:
                 classify(entry, ev)
-            self.out.entries.append(entry)
+        contents_neighbours(self.found)
+        self.out.entries.extend(entry for entry, _ in self.found)
         self.out.entries.sort(key=lambda e: e.line)
 
 
