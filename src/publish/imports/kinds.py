@@ -258,11 +258,13 @@ def contents_neighbours(found: list[tuple[RawEntry, Evidence]]) -> None:
     """A table of contents is never a list of papers: in a section whose entries are
     mostly links into the page, an entry whose own link leads nowhere on the web (a typo
     like `($KG)` for `(#KG)`, seen in a real list) is a contents line too, not a paper
-    named after a section."""
+    named after a section; and a section holding only contents is no topic of the
+    sections under it."""
     sections: dict[str | None, list[tuple[RawEntry, Evidence]]] = {}
     for entry, ev in found:
         sections.setdefault(entry.section, []).append((entry, ev))
-    for group in sections.values():
+    contents = set()
+    for section, group in sections.items():
         toc = sum(entry.kind == "toc" for entry, _ in group)
         if toc < 2 or toc * 3 < len(group) * 2:
             continue
@@ -271,6 +273,17 @@ def contents_neighbours(found: list[tuple[RawEntry, Evidence]]) -> None:
             if entry.kind == PAPER and own and not (entry.arxiv or entry.doi) and \
                     not ev.paper_links and not re.match(r"(?i)^https?://", own):
                 skip(entry, "toc")
+        if section and all(entry.kind == "toc" for entry, _ in group):
+            contents.add(section)
+    if contents:
+        # nor is the heading of a contents a part of the topics under it: `# All Topics:`
+        # over `## Theory` files its papers under "Theory"
+        for entry, _ in found:
+            parts = (entry.section or "").split(" > ")
+            kept = [p for i, p in enumerate(parts)
+                    if i == len(parts) - 1 or " > ".join(parts[: i + 1]) not in contents]
+            if len(kept) < len(parts):
+                entry.section = " > ".join(kept)
 
 
 def _paper(entry: RawEntry) -> RawEntry:
