@@ -92,3 +92,15 @@ def test_a_mistyped_contents_link_is_not_a_paper(project: Path):
     listed = yaml.safe_load((project / "content" / "lists" / "graph-topics.yaml").read_text())
     assert [e["section"] for e in listed["entries"]][:4] == [
         "Theory", "Theory", "Theory", "Theory > Expressive Power"]
+
+
+def test_a_local_pdf_among_contents_links_stays_a_paper():
+    """Only a link that leads nowhere is taken for a contents line: a paper's PDF kept
+    beside the list is a paper, whatever its neighbours are."""
+    text = ("# Reading\n\n- [Intro](#intro)\n- [Methods](#methods)\n- [Results](#results)\n"
+            "- [Related Work](#related)\n- [Attention Is All You Need](papers/attention.pdf)\n"
+            "- [Further Notes]($notes)\n")
+    entries = markdown.read(text, "x.md").entries
+    assert [(e.title, e.kind) for e in entries] == [
+        ("Intro", "toc"), ("Methods", "toc"), ("Results", "toc"), ("Related Work", "toc"),
+        ("Attention Is All You Need", "paper"), ("Further Notes", "toc")]
