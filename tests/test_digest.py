@@ -289,3 +289,28 @@ def test_machine_drafts_are_news_only_once_a_person_reviews_them(bare: Path,
     text = out.read_text("utf-8")
     assert text.count("translated into Chinese") == 2
     assert "A Generalist Agent (translated into Chinese)" in text
+
+
+@pytest.mark.slow
+def test_an_abstract_enrich_fetched_is_not_news(bare: Path, tmp_path: Path) -> None:
+    """`publish enrich` completing title-only papers must not announce them all as changed;
+    a paragraph a person adds is news."""
+    root = tmp_path / "proj"
+    shutil.copytree(bare, root)
+    epoch = {"SOURCE_DATE_EPOCH": "1795478400"}  # 2026-11-24
+    first = run(root, "digest", "--format", "text", "--record", "--out", str(tmp_path / "1.txt"),
+                env=epoch)
+    assert first.exit_code == 0, first.output
+    paper = root / "content" / "en" / f"{TITLED}.md"
+    paper.write_text(paper.read_text("utf-8") + "\n<!-- abstract source=arxiv id=2205.06175 "
+                     "at=2026-12-01 -->\nInspired by progress in large-scale language "
+                     "modeling, we apply a similar approach.\n", "utf-8")
+    later = {"SOURCE_DATE_EPOCH": "1796169600"}  # 2026-12-02
+    assert "abstract from arxiv" in run(root, "show", TITLED, env=later).output
+    quiet = run(root, "digest", "--since-last", "--format", "text", env=later)
+    assert quiet.exit_code == 1 and "nothing new" in quiet.output, quiet.output
+    paper.write_text(paper.read_text("utf-8") + "\nA note our reading group wrote.\n", "utf-8")
+    out = tmp_path / "2.txt"
+    news = run(root, "digest", "--since-last", "--format", "text", "--out", str(out), env=later)
+    assert news.exit_code == 0, news.output
+    assert "A Generalist Agent" in out.read_text("utf-8")

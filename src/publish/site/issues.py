@@ -122,9 +122,10 @@ def load_record(config: Config) -> list[IssueRecord]:
     return sorted(out, key=lambda r: r.number)
 
 
-# 2: what a person wrote or reviewed, without machine drafts and markers. A state file of
-# another version is not compared (its papers would all look changed once).
-STATE_VERSION = 2
+# 2: what a person wrote or reviewed, without machine drafts and markers; 3: nor fetched
+# abstracts. A state file of another version is not compared (its papers would all look
+# changed once).
+STATE_VERSION = 3
 
 
 def _title_attrs(text: Text) -> dict[str, str] | None:
@@ -133,12 +134,15 @@ def _title_attrs(text: Text) -> dict[str, str] | None:
 
 def fingerprint(paper: Paper) -> str:
     """The paper's text as subscribers should hear of it changing: unreviewed machine drafts
-    (blocks and titles) are not news until a person reviews them."""
+    (blocks and titles) are not news until a person reviews them, nor is an abstract
+    `publish enrich` fetched (completing 600 papers' metadata would otherwise announce 600
+    changed papers)."""
     h = hashlib.sha1()
     for code, text in sorted(paper.texts.items()):
         attrs = _title_attrs(text)
         title = "" if attrs and attrs["state"] == MACHINE else text.local_title or ""
-        blocks = [re.sub(r"\s+", "", b.text) for b in text.blocks if b.state != MACHINE]
+        blocks = [re.sub(r"\s+", "", b.text) for b in text.blocks
+                  if b.state != MACHINE and b.provenance is None]
         if title or blocks:  # a file of machine drafts only is as good as none yet
             h.update("\0".join([code, title, *blocks, ""]).encode())
     return h.hexdigest()[:12]
