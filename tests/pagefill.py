@@ -82,3 +82,19 @@ def page_fill(pdf: Path, paper_size: str = "A5") -> list[Fill]:
 def gaps(fills: list[Fill], least: float = 2 / 3) -> list[Fill]:
     """Pages less than `least` full that are not before a chapter."""
     return [f for f in fills if f.full < least and not f.before_chapter]
+
+
+def outline(pdf: Path) -> list[tuple[int, str, int]]:
+    """(depth, title, 0-based page) of every bookmark in order."""
+    reader = PdfReader(pdf)
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return found

@@ -17,6 +17,7 @@ import pikepdf
 import pytest
 import yaml
 from conftest import run
+from pagefill import outline
 from pypdf import PdfReader
 
 pytestmark = [pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils"),
@@ -48,22 +49,6 @@ def text_of(pdf: Path, first: int | None = None, last: int | None = None,
         cmd += ["-f", str(first), "-l", str(last or first)]
     return subprocess.run([*cmd, str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-
-
-def _outline(pdf: Path) -> list[tuple[int, str, int]]:
-    """(depth, title, 0-based page) of every bookmark in order."""
-    reader = PdfReader(pdf)
-    found: list[tuple[int, str, int]] = []
-
-    def walk(items: list, depth: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                found.append((depth, item.title, reader.get_destination_page_number(item)))
-
-    walk(reader.outline, 0)
-    return found
 
 
 def _body_pages(pdf: Path) -> range:
@@ -190,7 +175,7 @@ def _contents(pdf: Path) -> list[tuple[float, str, float]]:
     """Contents entries: (x of the entry's first word, title, x of its number), from the
     words of the contents pages grouped into lines by their baseline."""
     reader = PdfReader(pdf)
-    heading = _outline(pdf)[0][1]
+    heading = outline(pdf)[0][1]
     out = text_of(pdf, 2, reader.page_labels.index("1"), "-bbox")
     entries = []
     for page in out.split("<page ")[1:]:
@@ -218,7 +203,7 @@ def test_contents_have_leaders_wrap_clear_and_match_the_bookmarks(zh: Path) -> N
     layout = text_of(zh, 2, PdfReader(zh).page_labels.index("1"), "-layout")
     assert re.search(r"\S \. \. \. .*\d+$", layout, re.MULTILINE)  # dot leaders
     entries = _contents(zh)
-    marks = [(d, t) for d, t, _p in _outline(zh)][1:]  # [0] is the contents itself
+    marks = [(d, t) for d, t, _p in outline(zh)][1:]  # [0] is the contents itself
     assert len(entries) == len(marks)
     indents = sorted({round(x) for x, _t, _n in entries})
     for (x, title, _number), (depth, mark) in zip(entries, marks, strict=True):
@@ -239,7 +224,7 @@ def _head(pdf: Path, page: int) -> str:
 
 
 def test_a_lists_opening_page_has_no_running_head(zh: Path) -> None:
-    marks = _outline(zh)
+    marks = outline(zh)
     lists = [(t, p) for d, t, p in marks if d == 0][1:]
     assert len(lists) == len(LISTS)
     openings = {p for _t, p in lists}
@@ -260,7 +245,7 @@ def test_bilingual_says_not_yet_translated_once_per_paper(project: Path) -> None
     pdf = _build(project, "bilingual.pdf", "--lang", "bilingual", "--list",
                  "llm-top10-2023-zh")
     text = text_of(pdf, _body_pages(pdf).start, len(PdfReader(pdf).pages)).replace("\n", " ")
-    titles = [t for d, t, _p in _outline(pdf) if d == 1]
+    titles = [t for d, t, _p in outline(pdf) if d == 1]
     assert len(titles) == 10
     positions = [text.index(t.split(":")[0], 200) for t in titles] + [len(text)]
     counts = [text[a:b].count("not yet translated") for a, b in itertools.pairwise(positions)]

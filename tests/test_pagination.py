@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import run
-from pagefill import gaps, page_fill
+from pagefill import gaps, outline, page_fill
 from pypdf import PdfReader
 
 from publish.render.flow import PHANTOM, Placed, Run, next_segment, plan, resolve
@@ -155,17 +155,7 @@ def test_sample_pages_are_full_and_headings_keep_with_their_papers(sample: Path)
 def _headings_keep(pdf: Path) -> None:
     """Every section heading (a year) is on the page of its first paper, which follows it
     in the outline."""
-    reader = PdfReader(pdf)
-    flat: list[tuple[int, str, int]] = []
-
-    def walk(items: list, depth: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                flat.append((depth, item.title, reader.get_destination_page_number(item)))
-
-    walk(reader.outline, 0)
+    flat = outline(pdf)
     sections = [i for i, (_d, title, _p) in enumerate(flat) if re.fullmatch(r"\d{4}", title)]
     assert sections
     for i in sections:
