@@ -77,29 +77,27 @@ class Memory:
 
     def get_many(self, backend: str, source_lang: str, target_lang: str,
                  hashes: list[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        with self._lock:
-            for start in range(0, len(hashes), 500):
-                part = hashes[start:start + 500]
-                rows = self._db.execute(
-                    "SELECT source_hash, draft FROM drafts WHERE backend=? AND source_lang=? "
-                    f"AND target_lang=? AND source_hash IN ({','.join('?' * len(part))})",
-                    (backend, source_lang, target_lang, *part)).fetchall()
-                found.update(rows)
-        return found
+        return self._by_hash("SELECT source_hash, draft FROM drafts WHERE backend=? AND "
+                             "source_lang=? AND target_lang=?",
+                             (backend, source_lang, target_lang), hashes)
 
     def source_texts(self, source_lang: str, hashes: list[str]) -> dict[str, str]:
         """The source text of blocks by hash, from drafts of any backend and target: how an
         edited paragraph read when it was sent (`publish export` shows it to a translator)."""
+        return self._by_hash("SELECT source_hash, source_text FROM drafts WHERE "
+                             "source_lang=?", (source_lang,), hashes)
+
+    def _by_hash(self, select: str, params: tuple[str, ...],
+                 hashes: list[str]) -> dict[str, str]:
+        """`select … AND source_hash IN (…)` for `hashes`, 500 at a time (SQLite's limit on
+        parameters), as {source_hash: the selected column}."""
         found: dict[str, str] = {}
         with self._lock:
             for start in range(0, len(hashes), 500):
                 part = hashes[start:start + 500]
-                rows = self._db.execute(
-                    "SELECT source_hash, source_text FROM drafts WHERE source_lang=? AND "
-                    f"source_hash IN ({','.join('?' * len(part))})",
-                    (source_lang, *part)).fetchall()
-                found.update(rows)
+                found.update(self._db.execute(
+                    f"{select} AND source_hash IN ({','.join('?' * len(part))})",
+                    (*params, *part)).fetchall())
         return found
 
     def put(self, backend: str, source_lang: str, target_lang: str, source_hash: str,
