@@ -36,10 +36,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
+
+from localserver import LocalServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "enrich"
 MODES = ("ok", "429", "500", "hang", "garbage")
@@ -120,7 +122,7 @@ def _s2_ids(paper: dict[str, Any]) -> list[str]:
     return keys
 
 
-class StandIn:
+class StandIn(LocalServer):
     def __init__(self, source: str, mode: str = "ok", latency: float = 0.0,
                  routes: list[tuple[str, str, str]] | None = None, fail_first: int = 1,
                  retry_after: float = 1, handler: Callable[[Seen], Answer | None] | None = None,
@@ -131,36 +133,12 @@ class StandIn:
         self.fail_first, self.retry_after, self.handler = fail_first, retry_after, handler
         self.requests: list[Seen] = []
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self._entries = _arxiv_entries()
         self._works = {"openalex": _by_ids("openalex/work_*.json", _openalex_ids),
                        "crossref": _by_ids("crossref/work_*.json", _crossref_ids),
                        "semanticscholar": _by_ids("semanticscholar/paper_*.json", _s2_ids)
                        }.get(source, {})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/"
-
-    def start(self) -> StandIn:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def __enter__(self) -> StandIn:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self._serve(port)
 
     def gaps(self) -> list[float]:
         """Seconds between one request's arrival and the next one's."""

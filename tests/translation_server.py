@@ -28,15 +28,17 @@ import json
 import re
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from localserver import LocalServer
 
 MODES = ("echo", "slow", "429", "500", "garbage", "mangle", "hang", "huge", "control")
 _PLACEHOLDER_RE = re.compile(r"⟦(\d+)⟧")
 
 
-class TranslationServer:
+class TranslationServer(LocalServer):
     def __init__(self, mode: str = "echo", latency: float = 0.0, fail_first: int = 2,
                  retry_after: float = 1, port: int = 0):
         if mode not in MODES:
@@ -49,32 +51,7 @@ class TranslationServer:
         self.texts: list[str] = []
         self.params: list[dict[str, str]] = []
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self._httpd.daemon_threads = True
-        # A short poll: stop() waits for the serving loop to notice, 0.5 s by default.
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/"
-
-    def start(self) -> TranslationServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # releases handlers in "hang" mode
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def __enter__(self) -> TranslationServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self._serve(port)
 
     def reset(self, mode: str | None = None) -> None:
         with self._lock:
