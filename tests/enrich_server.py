@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
-from localserver import LocalServer
+from localserver import LocalServer, QuietHandler
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "enrich"
 MODES = ("ok", "429", "500", "hang", "garbage")
@@ -212,12 +212,7 @@ class StandIn(LocalServer):
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
+        class Handler(QuietHandler):
 
             def _serve(self) -> None:
                 url = urlparse(self.path)

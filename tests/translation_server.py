@@ -29,10 +29,9 @@ import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
-from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from localserver import LocalServer
+from localserver import LocalServer, QuietHandler
 
 MODES = ("echo", "slow", "429", "500", "garbage", "mangle", "hang", "huge", "control")
 _PLACEHOLDER_RE = re.compile(r"⟦(\d+)⟧")
@@ -96,14 +95,7 @@ class TranslationServer(LocalServer):
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body go out in two writes: without TCP_NODELAY, Nagle holds the
-            # body back until the client's delayed ACK (40 ms) on a kept-alive connection.
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass  # quiet tests
+        class Handler(QuietHandler):
 
             def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
                 try:
