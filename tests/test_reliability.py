@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import IMPORT_DATE, run, seed, tree_hashes
+from exchange_project import hold_lock
 
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": IMPORT_DATE}
 
@@ -94,17 +95,6 @@ def small(project: Path) -> Path:
 # ---- 1, 2: one writer at a time (the lock is tests/test_concurrency.py's); digest too ----
 
 
-def _hold_lock(root: Path, seconds: float) -> subprocess.Popen[str]:
-    """Another process writing to the project: it holds the writer lock for `seconds`."""
-    code = ("import sys, time\nfrom pathlib import Path\n"
-            "from publish.content.write import project_lock\n"
-            "with project_lock(Path(sys.argv[1]), 'import'):\n"
-            "    print('holding', flush=True)\n    time.sleep(float(sys.argv[2]))\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(root), str(seconds)],
-                            stdout=subprocess.PIPE, text=True, env=ENV)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
-    return proc
-
 
 @pytest.mark.slow
 def test_recording_an_issue_waits_for_another_writer(small: Path):
@@ -112,7 +102,7 @@ def test_recording_an_issue_waits_for_another_writer(small: Path):
         '\n[site]\nbase_url = "https://example.org/papers/"\n[digest]\n'
         'from = "List <list@example.org>"\nlist_unsubscribe = "<mailto:l@example.org>"\n'),
         "utf-8")
-    holder = _hold_lock(small, 3)
+    holder = hold_lock(small, 3)
     impatient = publish(small, "digest", "--format", "eml", "--wait", "0")
     assert impatient.returncode == 2, impatient.stderr
     assert "another run is writing to this project" in impatient.stderr
