@@ -104,3 +104,20 @@ def test_a_local_pdf_among_contents_links_stays_a_paper():
     assert [(e.title, e.kind) for e in entries] == [
         ("Intro", "toc"), ("Methods", "toc"), ("Results", "toc"), ("Related Work", "toc"),
         ("Attention Is All You Need", "paper"), ("Further Notes", "toc")]
+
+
+def test_a_title_cell_whose_one_link_follows_words_about_it_keeps_the_link():
+    """Shaped on Chinese paper-reading video tables (mli/paper-reading): a title cell is
+    sometimes words about the paper, then its link, with no colon between. The link is the
+    entry's own: its arXiv id must not be lost, or the same paper read twice is made twice."""
+    text = ("# 论文精读\n\n| 日期 | 标题 | 时长 |\n| -- | -- | -- |\n"
+            "| 10/22/21 | [ResNet](https://arxiv.org/abs/1512.03385) 论文逐段精读 | 53:46 |\n"
+            "| 10/21/21 | 撑起计算机视觉半边天的 [ResNet](https://arxiv.org/abs/1512.03385) "
+            "| 11:50 |\n"
+            "| 10/14/21 | Reading the classic [AlexNet](https://papers.nips.cc/x-Paper.pdf) "
+            "| 19:59 |\n")
+    first, second, third = markdown.read(text, "x.md").entries
+    assert (first.title, first.arxiv) == ("ResNet", "1512.03385")
+    assert (second.title, second.arxiv) == ("ResNet", "1512.03385")
+    assert second.blocks == [("paragraph", "撑起计算机视觉半边天的 ResNet")]
+    assert (third.title, third.url) == ("AlexNet", "https://papers.nips.cc/x-Paper.pdf")

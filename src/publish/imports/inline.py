@@ -233,6 +233,13 @@ def analyze(source: str, *, table_cell: bool = False) -> Parsed:
         rest = _after_link(source, root, first)
     else:
         title, rest = _text_title(source, root, links, table_cell)
+        named = [c for c in root.children if c.type == "link" and _named(c, links)]
+        if table_cell and len(links) == 1 and len(named) == 1 and title:
+            # A title cell whose one link names the work after words about it (`撑起计算机
+            # 视觉半边天的 [ResNet](…)`): the link is the entry's own, never lost; the
+            # words are its description.
+            link = _link_of(named[0], links)
+            title, out.own, rest = link.text, link, f"{title} {rest}"
     out.title, out.rest = _tidy(title, out, table_cell), rest.strip()
     if out.aliases and (out.title is None or label_kind(out.title) is not None):
         out.title = out.aliases.pop(0)  # `<u>OpenWebText</u>: [[Source](…)]`
