@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,21 @@ def test_an_edited_unit_is_rendered_again_from_the_last_cut_before_it() -> None:
     assert segment is not None and segment.run.key == "b"
     segments, stop = resolve("abcdEfgh", [old, new], "ctx", "open")
     assert stop == 8
+
+
+def test_an_opening_runs_pages_after_a_cut_carry_the_flow_past_an_edit() -> None:
+    # a chapter rendered as one opening run; e was edited, and the new run from the cut
+    # before it (d) ends where its next unit, f, would start a page: from f on, the old
+    # run's pages are any run's (its headings and first page are behind it)
+    old = replace(_run("a", "abcdefgh", "^..^.^..", [0, 0, 0, 1, 1, 2, 2, 3], opening=True,
+                       end=(3, False)), body="ctx")
+    new = _run("b", "dE", "^.", [0, 0], end=(1, True))
+    segments, stop = resolve("abcdEfgh", [old, new], "ctx", "open")
+    assert [(s.run.key, s.start, s.end, s.first_page, s.end_page) for s in segments] == [
+        ("a", 0, 3, 0, 1), ("b", 3, 5, 0, 1), ("a", 5, 8, 2, 4)]
+    assert stop == 8
+    # without saying so (another chapter's pages, or a cache from before), it is not used
+    assert resolve("abcdEfgh", [replace(old, body=""), new], "ctx", "open")[1] == 5
 
 
 def test_runs_of_another_context_are_never_used() -> None:
@@ -178,3 +194,48 @@ def test_whole_collection_has_no_gap(seeded: Path, tmp_path: Path) -> None:
         found = gaps(fills)
         assert not found, (lang, [(f.page, round(f.empty)) for f in found])
         _headings_keep(pdf)
+
+
+def _words_of(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.mark.slow
+def test_an_edit_renders_only_the_pages_between_the_cuts_around_it(
+        sample: Path, tmp_path: Path) -> None:
+    """After a one-word edit, only the pages from the cut before the paper to the cut after
+    it are laid out again (not the run planned in case the paper grew); after a paragraph
+    is added, the pages up to where the flow meets the old ones. Each time the booklet is
+    the one a build from nothing makes."""
+    from publish.config import load_config
+    from publish.render.pdf import PdfRequest, build_pdf
+
+    root = tmp_path / "proj"
+    shutil.copytree(sample, root, ignore=shutil.ignore_patterns("build", "out"))
+    config = load_config(root)
+    entries = yaml.safe_load((root / "content" / "lists" / "sample.yaml").read_text("utf-8"))
+    papers = [e["paper"] if isinstance(e, dict) else e for e in entries["entries"]]
+    first = build_pdf(config, PdfRequest(lang="en", lists=("sample",), jobs=2))
+    assert first.rendered_pages > 20
+    with_text = [p for p in papers[15:] if len((root / "content" / "en" / f"{p}.md")
+                                                .read_text("utf-8").split("\n---\n", 1)[-1]) > 400]
+    paper = root / "content" / "en" / f"{with_text[0]}.md"
+    body = paper.read_text("utf-8").split("\n---\n", 1)[1]
+    word = next(w for w in body.split() if w.isalpha() and len(w) > 4)
+    _words_of(paper, f" {word} ", f" {word}s ")
+    edited = build_pdf(config, PdfRequest(lang="en", lists=("sample",), jobs=2))
+    assert edited.rendered == 1
+    assert edited.rendered_pages <= 6, edited.rendered_pages
+    fresh = build_pdf(config, PdfRequest(lang="en", lists=("sample",), jobs=2,
+                                         use_cache=False, out=root / "out" / "fresh.pdf"))
+    assert _body(edited.path) == _body(fresh.path)
+    paper.write_text(paper.read_text("utf-8") + "\n" + "A paragraph added later, long enough "
+                     "to push what follows it down the page by several lines. " * 8 + "\n",
+                     "utf-8")
+    grown = build_pdf(config, PdfRequest(lang="en", lists=("sample",), jobs=2))
+    fresh = build_pdf(config, PdfRequest(lang="en", lists=("sample",), jobs=2,
+                                         use_cache=False, out=root / "out" / "fresh.pdf"))
+    assert _body(grown.path) == _body(fresh.path)
+    assert grown.rendered_pages < fresh.rendered_pages / 2

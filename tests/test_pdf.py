@@ -166,7 +166,8 @@ def test_rebuild_uses_the_cache(field25: tuple[Path, Path]) -> None:
                  str(root / "again.pdf"))
     assert result.exit_code == 0, result.output
     # Nothing changed, so no page is rendered again, however many runs there are.
-    assert re.search(r"; 0 runs rendered, [1-9]\d* used", result.output), result.output
+    assert re.search(r"; 0 pages rendered in 0 runs, [1-9]\d* runs used",
+                     result.output), result.output
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,11 +433,11 @@ def test_an_edit_rerenders_only_its_run(fixture_root: Path, tmp_path: Path) -> N
     first = run(root, "pdf", "--lang", "en", "--list", "fixture", "--out", str(root / "a.pdf"))
     assert first.exit_code == 0
     again = run(root, "pdf", "--lang", "en", "--list", "fixture", "--out", str(root / "a.pdf"))
-    assert "0 runs rendered" in again.output
+    assert "0 pages rendered in 0 runs" in again.output
     paper = root / "content" / "en" / "math-paper.md"
     paper.write_text(paper.read_text("utf-8").replace("closed form", "a closed form"))
     edited = run(root, "pdf", "--lang", "en", "--list", "fixture", "--out", str(root / "a.pdf"))
-    assert "1 runs rendered" in edited.output
+    assert " in 1 run," in edited.output
     assert "a closed form" in text_of(root / "a.pdf")
     # the same booklet as one made from nothing
     cold = run(root, "pdf", "--lang", "en", "--list", "fixture", "--no-cache", "--out",

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from . import commands
+from . import commands, lifetime
 from .errors import PublishError
 
 
@@ -72,7 +72,9 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 
 def main() -> None:
     """The console script: click's own handling, except that a usage mistake (an unknown
-    option, a --lang that does not exist) is one line, as every other error is."""
+    option, a --lang that does not exist) is one line, as every other error is. A
+    command that succeeds ends the process without tearing its heap down (`lifetime`)."""
+    lifetime.ends_after_command()
     try:
         code = cli.main(prog_name="publish", standalone_mode=False)
     except click.UsageError as exc:
@@ -85,7 +87,7 @@ def main() -> None:
     except click.Abort:
         click.echo("Aborted!", err=True)
         sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+    lifetime.end(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -121,4 +121,5 @@ def run_of(key: str, layout: Rendered, extra: dict[str, Any]) -> Run:
     for anchor, unit_hash in [*extra["units"], ["u-end", PHANTOM]]:
         page, top = layout.places.get(anchor, (layout.pages - 1, False))
         units.append(Placed(unit_hash, page, top))
-    return Run(key, extra["context"], bool(extra["opening"]), tuple(units), layout.pages)
+    return Run(key, extra["context"], bool(extra["opening"]), tuple(units), layout.pages,
+               extra.get("body", ""))

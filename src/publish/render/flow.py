@@ -51,6 +51,16 @@ class Run:
     opening: bool  # starts with the chapter's headings, so only a chapter's start can use it
     units: tuple[Placed, ...]
     pages: int
+    # what shapes its pages after its first cut: an opening run's headings and first-page
+    # style are behind it, so from there on it is any run of the chapter ('': `context`)
+    body: str = ""
+
+    def usable(self, pos: int, context: str, opening: str) -> bool:
+        """Whether its pages can carry a chapter's flow from unit `pos` (its start, or a
+        later unit with a cut before it)."""
+        if pos == 0:
+            return self.context == opening
+        return (self.body or self.context) == context
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,7 @@ def next_segment(hashes: Sequence[str], pos: int, runs: Iterable[Run], context: 
     """The known run that carries the flow furthest from unit `pos`, as a segment."""
     best: Segment | None = None
     for run in runs:
-        if run.context != (opening if pos == 0 else context):
+        if not run.usable(pos, context, opening):
             continue
         for i, unit in enumerate(run.units):
             if unit.hash != hashes[pos] or not _startable(run, i, pos):
@@ -134,7 +144,7 @@ def resolve(hashes: Sequence[str], runs: Sequence[Run], context: str, opening: s
     return segments, pos
 
 
-def _known_hashes(runs: Iterable[Run]) -> set[str]:
+def known_hashes(runs: Iterable[Run]) -> set[str]:
     return {unit.hash for run in runs for unit in run.units}
 
 
@@ -148,7 +158,7 @@ def plan(hashes: Sequence[str], weights: Sequence[int], pos: int, runs: Iterable
     n = len(hashes)
     if tried > pos:
         return Need(pos, min(n, pos + 2 * (tried - pos)))
-    known = _known_hashes(runs)
+    known = known_hashes(runs)
     rebuild = hashes[pos] in known
     if rebuild:
         edit = next((i for i in range(pos, n) if hashes[i] not in known), pos)

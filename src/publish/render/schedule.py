@@ -1,8 +1,9 @@
 """The booklet's work on several processes: units to HTML, then each chapter's chain of runs.
 
-Workers are forked once, after the collection is loaded, so they share it (and the fonts
-and templates) for free; each task's inputs and outputs are small (a range of units, or a
-run's HTML; HTML, or a run's layout). The main process decides what to render next: it
+Workers that make HTML are forked after the collection is loaded, so they share it (and the
+fonts and templates) for free; those that render runs are forked before (`pool`). Each
+task's inputs and outputs are small (a range of units, or a run's HTML; HTML, or a run's
+layout); an edit's few units are made HTML here. The main process decides what to render next: it
 asks `flow.resolve` how far each chapter's known runs (the cache, the previous build's
 runs) carry its flow, and sends the next run of every chapter that needs one, the longest
 chapters first, since a chapter's runs are a chain. A worker says when a run is laid out,
@@ -13,27 +14,47 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from ..workers import pool_options
 from . import math as math_cache
 from .book import Book, Chapter, Label, Unit
 from .booklet import Levels, Renderer
 from .cache import Cache, digest, run_of
-from .engine import Rendered, render
-from .flow import Need, Run, Segment, plan, resolve
+from .engine import Rendered
+from .flow import Need, Run, Segment, known_hashes, next_segment, plan, resolve
+from .pool import Workers, render_task, stopped_at
 from .units import UnitCache, unit_key
 
 Progress = Callable[[int, int, str], None]
+
+
 _TAGS = re.compile(r"<svg.*?</svg>|<[^>]*>", re.DOTALL)
 HTML_BATCH = 48  # units per HTML task: small enough to spread a large chapter over workers
 # A unit's weight, the room it takes: its text, and its heading as much text again as takes
 # the same room (a paper that is only its heading takes a sixth of a page).
 UNIT_WEIGHT = 500
+# An edit's units are made HTML in this process, not sent to a worker forked for it, up to
+# this many (one paper takes a few milliseconds; a worker, a fork and a round trip).
+INLINE_UNITS = 6
+
+
+class Reader(Protocol):
+    """What joins the booklet (`assemble.Assembly`): told each part's file once it is
+    known, it reads one when asked, while the workers render."""
+
+    def want(self, path: Path) -> None: ...
+
+    def step(self) -> bool: ...
+
+
+class _Nobody:
+    def want(self, path: Path) -> None:
+        pass
+
+    def step(self) -> bool:
+        return False
 
 
 @dataclass
@@ -74,13 +95,10 @@ class Job:
     opening_css: str
     key_base: str
     cache: Cache
-    base_url: str
-    roots: list[Path]
     target: int  # weight of a cold run
     after_edit: int  # weight rendered past an edit
     previous: dict[str, list[str]]  # flow key -> runs the previous build used
     units: UnitCache | None = None
-    early: Any = None  # a queue: (key, pages, places) of each run once it is laid out
 
 
 @dataclass
@@ -90,6 +108,7 @@ class Done:
     layouts: dict[str, Rendered]
     segments: dict[str, list[Segment]]
     rendered: int
+    rendered_pages: int
     papers: int
     warnings: list[str]
     math: dict[str, str | None]
@@ -116,68 +135,10 @@ def _html_task(index: int, positions: list[int]) -> list[list[Any]]:
     return [out, math_cache.added()]
 
 
-def _warm_task() -> None:
-    """WeasyPrint's import (half a second) done in a worker while the main process is
-    still finding out what to render, not after."""
-    import weasyprint  # noqa: F401
-
-
-def _render_task(kind: str, key: str, html: str, css: str) -> tuple[str, Rendered]:
-    job = _JOB
-    assert job is not None, "the worker state is set before the pool starts"
-    extra: dict[str, Any] = {"keep_anchors": ("pn-",), "number_slots": True}
-    if kind != "front":
-        # the chain can go on as soon as the pages are known: tell the main process before
-        # the PDF is written
-        extra = {"laid_out": lambda r: job.early.put((key, r.pages, r.places))}
-    layout = render(html, css, job.cache.pdf(kind, key), job.base_url, job.roots, **extra)
-    return key, layout
-
-
 # ---- the main process --------------------------------------------------------------------
 
 
-class _Pool:
-    """Tasks on forked workers, or in this process when there is one job."""
-
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None  # forked on the first task
-        self.running: dict[Future[Any], str] = {}
-
-    def submit(self, tag: str, fn: Callable[..., Any], *args: Any) -> None:
-        future: Future[Any] = Future()
-        if self.jobs <= 1:
-            future.set_result(fn(*args))
-        else:
-            if self.pool is None:
-                self.pool = ProcessPoolExecutor(max_workers=self.jobs,
-                                                mp_context=get_context("fork"),
-                                                **pool_options())
-            future = self.pool.submit(fn, *args)
-        self.running[future] = tag
-
-    def free(self) -> int:
-        return self.jobs - len(self.running)
-
-    def warm(self) -> None:
-        """Have each worker import WeasyPrint once the tasks sent so far are done (when
-        there are workers; in this process a task imports it when it first needs it)."""
-        if self.jobs > 1:
-            for _ in range(self.jobs):
-                self.submit("warm", _warm_task)
-                self.running.popitem()  # nobody waits for it
-
-    def next(self, timeout: float | None = None) -> list[tuple[str, Any]]:
-        finished, _ = wait(list(self.running), timeout=timeout, return_when=FIRST_COMPLETED)
-        return [(self.running.pop(f), f.result()) for f in finished]
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-
-
-def _units_to_html(job: Job, pool: _Pool, progress: Progress | None) -> tuple[list[str],
+def _units_to_html(job: Job, pool: Workers, progress: Progress | None) -> tuple[list[str],
                                                                                dict[str, Any]]:
     """Every unit's HTML: from the unit cache, or rendered by the workers (the largest
     chapters first) and cached."""
@@ -197,13 +158,13 @@ def _units_to_html(job: Job, pool: _Pool, progress: Progress | None) -> tuple[li
     total = sum(len(f.units) for f in job.flows)
     count = total - sum(len(t[1]) for t in tasks)
     todo = list(reversed(tasks))
-    if tasks and job.previous and len(tasks) <= pool.jobs:
-        # A rebuild after an edit: the edited papers' HTML first, then WeasyPrint's import
-        # in every worker while this process finds out which pages to render again.
-        while todo:
-            index, positions = todo.pop()
-            pool.submit(f"html-{index}-{positions[0]}", _html_task, index, positions)
-        pool.warm()
+    if sum(len(t[1]) for t in tasks) <= INLINE_UNITS:
+        for index, positions in tasks:  # an edit: here, while a worker loads WeasyPrint
+            results, added = _html_task(index, positions)
+            for position, result in zip(positions, results, strict=True):
+                new[keys[index][position]] = result
+            math.update(added)
+        todo = []
     while todo or pool.running:
         while todo and pool.free() > 0:
             index, positions = todo.pop()
@@ -250,13 +211,17 @@ def _openings(job: Job) -> None:
         flow.opening_context = digest(job.key_base, job.opening_css, flow.run, flow.opening)
 
 
-def _known(job: Job, flow: Flow, layouts: dict[str, Rendered]) -> None:
-    """The runs the previous build used for this chapter, if still in the cache."""
+def _known(job: Job, flow: Flow, layouts: dict[str, Rendered], reader: Reader) -> None:
+    """The runs the previous build used for this chapter, if still in the cache and laid
+    out as this build would (the same styles, fonts, running head, publish): runs of
+    another context would make every run planned as if after an edit, ten pages long."""
     for key in job.previous.get(flow.key, []):
         found = job.cache.get("runs", key)
-        if found is not None and key not in layouts:
+        if found is not None and key not in layouts and found[1].get("context") in (
+                flow.context, flow.opening_context):
             layouts[key] = found[0]
             flow.runs.append(run_of(key, *found))
+            reader.want(job.cache.pdf("runs", key))
 
 
 @dataclass
@@ -267,6 +232,8 @@ class _Task:
     html: str
     css: str
     extra: dict[str, Any]
+    # spacer id -> (key, end) of the shorter run that ends where the flow meets known pages
+    stops: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def _task(job: Job, flow: Flow, start: int, end: int) -> _Task:
@@ -277,10 +244,40 @@ def _task(job: Job, flow: Flow, start: int, end: int) -> _Task:
                                  flow.html[start:end])
     css = job.opening_css if opening else job.css
     extra = {"context": flow.opening_context if opening else flow.context,
-             "opening": opening,
+             "opening": opening, "body": flow.context,
              "units": [[f"u-{a}", h] for a, h in zip(flow.anchors[start:end],
                                                     flow.hashes[start:end], strict=True)]}
     return _Task(flow, start, digest(job.key_base, css, html), html, css, extra)
+
+
+def _with_stops(job: Job, flow: Flow, task: _Task, end: int) -> None:
+    """Where the flow could meet known pages again: past the first unit no known run has
+    (the edit), or anywhere in a run that goes on after an edit. A run laid out that far
+    ends there: a one-word edit renders the pages from the cut before it to the cut after
+    it, not the whole run planned in case the paper grew."""
+    if not flow.runs:
+        return
+    known = known_hashes(flow.runs)
+    first = next((i for i in range(task.start, end) if flow.hashes[i] not in known),
+                 task.start)
+    for j in range(first + 1, end):
+        if next_segment(flow.hashes, j, flow.runs, flow.context, flow.opening_context):
+            task.stops[f"u-{flow.anchors[j]}"] = (_task(job, flow, task.start, j).key, j)
+
+
+def _cut(task: _Task, pages: int, places: dict[str, tuple[int, bool]],
+         ) -> dict[str, tuple[int, bool]]:
+    """A run's places, as the shorter run it became when its layout ended at a stop (its
+    key and units too): the stop's spacer is that run's end."""
+    cut = stopped_at(pages, places, task.stops)
+    if not cut:
+        return places
+    key, end = task.stops[cut]
+    if task.key != key:
+        task.key = key
+        task.extra = {**task.extra, "units": task.extra["units"][:end - task.start]}
+    kept = {a for a, _h in task.extra["units"]}
+    return {**{a: p for a, p in places.items() if a in kept}, "u-end": places[cut]}
 
 
 def _tried(flow: Flow, need: Need) -> None:
@@ -292,18 +289,20 @@ class _Chains:
     """Each chapter's flow, advanced as far as known runs carry it, and the runs to render
     where it stops."""
 
-    def __init__(self, job: Job, flows: list[Flow], pool: _Pool) -> None:
+    def __init__(self, job: Job, flows: list[Flow], pool: Workers, reader: Reader) -> None:
         self.job = job
         self.flows = flows
         self.pool = pool
+        self.reader = reader
         self.layouts: dict[str, Rendered] = {}
         self.pending: dict[str, _Task] = {}  # sent, not laid out yet
         self.writing: dict[str, _Task] = {}  # laid out, PDF being written
         self.segments: dict[str, list[Segment]] = {}
         self.waiting: dict[int, tuple[_Task, Need]] = {}  # planned, no worker free yet
         self.rendered = 0
+        self.rendered_pages = 0
         for flow in flows:
-            _known(job, flow, self.layouts)
+            _known(job, flow, self.layouts, reader)
 
     def add(self, flow: Flow, key: str, layout: Rendered, extra: dict[str, Any]) -> None:
         self.layouts[key] = layout
@@ -341,6 +340,7 @@ class _Chains:
                     break
                 _tried(flow, need)
                 self.add(flow, task.key, *cached)
+                self.reader.want(self.job.cache.pdf("runs", task.key))
         for _weight, task, need in sorted(wanted, key=lambda w: -w[0]):
             if free <= 0:
                 break
@@ -349,8 +349,10 @@ class _Chains:
             # must not make the next plan from the same start twice as long
             _tried(task.flow, need)
             del self.waiting[id(task.flow)]
+            _with_stops(self.job, task.flow, task, need.end)
             self.pending[task.key] = task
-            self.pool.submit(task.key, _render_task, "runs", task.key, task.html, task.css)
+            self.pool.submit(task.key, render_task, "runs", task.key, task.html, task.css,
+                             {s: k for s, (k, _e) in task.stops.items()})
 
     def laid_out(self, key: str, pages: int, places: dict[str, Any]) -> None:
         """A run's pages are known (its PDF is still being written): its chapter goes on."""
@@ -358,22 +360,28 @@ class _Chains:
         if task is None:
             return
         self.writing[key] = task
-        self.add(task.flow, key, Rendered(pages, 0.0, places=places), task.extra)
+        places = _cut(task, pages, places)
+        self.add(task.flow, task.key, Rendered(pages, 0.0, places=places), task.extra)
 
     def finished(self, key: str, layout: Rendered) -> None:
         if key in self.pending:  # its layout message is still on its way
             self.laid_out(key, layout.pages, layout.places)
         task = self.writing.pop(key)
         self.rendered += 1
-        self.layouts[key] = layout
-        self.job.cache.put("runs", key, layout, task.extra)
+        self.rendered_pages += layout.pages
+        layout.places = _cut(task, layout.pages, layout.places)
+        self.layouts[task.key] = layout
+        self.job.cache.put("runs", task.key, layout, task.extra)
+        self.reader.want(self.job.cache.pdf("runs", task.key))
 
 
-def run_all(job: Job, jobs: int, progress: Progress | None = None) -> Done:
+def run_all(job: Job, pool: Workers, progress: Progress | None = None,
+            reader: Reader | None = None) -> Done:
+    """Render what the booklet needs on `pool`; `reader` reads each part's file while
+    the workers are busy."""
     global _JOB
     _JOB = job
-    job.early = get_context("fork").Queue()
-    pool = _Pool(max(1, jobs))
+    early = pool.state.early
     try:
         warnings, math = _units_to_html(job, pool, progress)
         _openings(job)
@@ -384,14 +392,17 @@ def run_all(job: Job, jobs: int, progress: Progress | None = None) -> Done:
 
             raise PublishError("nothing to print: --fallback skip left out every paper")
         papers = len({a.split("-", 2)[2] for a in titles})
-        chains = _Chains(job, flows, pool)
+        reader = reader or _Nobody()
+        chains = _Chains(job, flows, pool, reader)
         chains.advance()  # the runs first: the contents is not what a rebuild waits for
         front_html = job.renderer.front_html(job.books, job.title, job.day, papers, titles)
         warnings.extend(w for w in job.renderer.warnings if w not in warnings)
         front_key = digest(job.key_base, job.css, front_html)
         front = job.cache.get("front", front_key)
         if front is None:
-            pool.submit("front", _render_task, "front", front_key, front_html, job.css)
+            pool.submit("front", render_task, "front", front_key, front_html, job.css)
+        else:
+            reader.want(job.cache.pdf("front", front_key))
         total = sum(len(f.hashes) for f in flows)
         arrived = True
         while True:
@@ -402,23 +413,23 @@ def run_all(job: Job, jobs: int, progress: Progress | None = None) -> Done:
                                  for s in ss), total, "pages")
             if not pool.running:
                 break
-            finished = pool.next(timeout=0.02)
-            arrived = bool(finished) or not job.early.empty()
+            # while the workers work, read a part of the booklet; then only look
+            finished = pool.next(timeout=0 if reader.step() else 0.02)
+            arrived = bool(finished) or not early.empty()
             for tag, (key, layout) in finished:
                 if tag == "front":
                     front = (layout, {})
                     job.cache.put("front", key, layout, {})
+                    reader.want(job.cache.pdf("front", key))
                 else:
                     chains.finished(key, layout)
-            while not job.early.empty():
-                chains.laid_out(*job.early.get())
+            while not early.empty():
+                chains.laid_out(*early.get())
         assert front is not None, "the front matter is rendered or cached"
         job.cache.touch("front", front_key)
         for key in {s.run.key for ss in chains.segments.values() for s in ss}:
             job.cache.touch("runs", key)
         return Done(front[0], job.cache.pdf("front", front_key), chains.layouts,
-                    chains.segments, chains.rendered, papers, warnings, math)
+                    chains.segments, chains.rendered, chains.rendered_pages, papers, warnings, math)
     finally:
         _JOB = None
-        pool.close()
-        job.early.close()

@@ -7,7 +7,8 @@ marked content (its MCIDs, numbered per page) and each link annotation to its el
 Because every top-level element lives on one page, the pages a booklet takes from a part
 bring their elements with them: the assembly copies those elements under one Document
 element, in page order, and renumbers the ParentTree keys (a page's `StructParents`, an
-annotation's `StructParent`). MCIDs stay as they are, since they are per page.
+annotation's `StructParent`). MCIDs stay as they are, since they are per page. A part is
+read (copied in) once, whenever it is ready, and its pages placed in order at the end.
 """
 
 from __future__ import annotations
@@ -16,6 +17,18 @@ from dataclasses import dataclass, field
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
+
+
+@dataclass
+class Read:
+    """A part read into the booklet: its pages copied in (not placed yet) and, page by
+    page, what its structure gives the booklet. Reading is the slow half of joining, and
+    needs no order: it is done while other parts are still being rendered."""
+
+    pages: list[pikepdf.Object]  # the copies, by the part's page index
+    elements: list[list[pikepdf.Object]]  # top-level structure elements, by page
+    parents: list[pikepdf.Object | None]  # ParentTree value of the page's marked content
+    annots: list[list[tuple[pikepdf.Object, pikepdf.Object]]]  # (annotation, its element)
 
 
 @dataclass
@@ -33,16 +46,20 @@ class Structure:
             Type=Name.StructElem, S=Name.Document, P=self.root, K=Array()))
         self.root.K = Array([self.document])
 
-    def add(self, src: Pdf, first: int, end: int, at: int) -> None:
-        """Pages [first, end) of `src`, already copied to the booklet from page `at` on."""
+    def read(self, src: Pdf) -> Read:
+        """Copy every page of `src` into the booklet, with its structure."""
+        pages = list(src.pages)
+        copied = [self.out.copy_foreign(page.obj) for page in pages]
+        n = len(pages)
+        part = Read(copied, [[] for _ in range(n)], [None] * n, [[] for _ in range(n)])
         tree = src.Root.get("/StructTreeRoot")
         if tree is None:
-            return
+            return part
         parents = _number_tree(tree.get("/ParentTree"))
         source_doc = tree.K[0] if isinstance(tree.K, Array) else tree.K
-        kept = {src.pages[i].objgen: at + i - first for i in range(first, end)}
+        index = {page.objgen: i for i, page in enumerate(pages)}
         elements = [e for e in source_doc.get("/K", Array())
-                    if isinstance(e, Dictionary) and "/Pg" in e and e.Pg.objgen in kept]
+                    if isinstance(e, Dictionary) and "/Pg" in e and e.Pg.objgen in index]
         # Cut the source document off before copying, so that nothing drags it (and with
         # it every page it has) into the booklet.
         source_doc.K = Array()
@@ -51,27 +68,42 @@ class Structure:
         # What the booklet takes from this part, gathered in one array and copied in one
         # call (a call per element costs a third of the assembly).
         wanted: list[pikepdf.Object] = list(elements)
-        holders: list[tuple[pikepdf.Object, str]] = []  # (page or annotation, key name)
-        for i in range(first, end):
-            page = src.pages[i]
-            target = self.out.pages[at + i - first].obj
+        holders: list[tuple[int, pikepdf.Object | None]] = []  # (page, annotation or None)
+        for i, page in enumerate(pages):
             key = page.obj.get("/StructParents")
             if key is not None and int(key) in parents:
                 wanted.append(parents[int(key)])
-                holders.append((target, "/StructParents"))
+                holders.append((i, None))
             for annot in page.obj.get("/Annots", Array()):
                 key = annot.get("/StructParent")
                 if key is not None and int(key) in parents and annot.is_indirect:
                     wanted.append(parents[int(key)])
                     # the page brought its annotations along: this finds the copy
-                    holders.append((self.out.copy_foreign(annot), "/StructParent"))
-        copied = self.out.copy_foreign(src.make_indirect(Array(wanted)))
-        for element in list(copied)[:len(elements)]:
-            element.P = self.document
-            self.document.K.append(element)
-        for (holder, name), value in zip(holders, list(copied)[len(elements):], strict=True):
-            holder[name] = len(self.nums)
-            self.nums.append((len(self.nums), value))
+                    holders.append((i, self.out.copy_foreign(annot)))
+        found = list(self.out.copy_foreign(src.make_indirect(Array(wanted))))
+        for element, copy in zip(elements, found[:len(elements)], strict=True):
+            part.elements[index[element.Pg.objgen]].append(copy)
+        for (i, annot), value in zip(holders, found[len(elements):], strict=True):
+            if annot is None:
+                part.parents[i] = value
+            else:
+                part.annots[i].append((annot, value))
+        return part
+
+    def place(self, part: Read, first: int, end: int) -> None:
+        """Pages [first, end) of a part read before, now the booklet's next pages."""
+        for i in range(first, end):
+            page = part.pages[i]
+            self.out.pages.append(pikepdf.Page(page))
+            for element in part.elements[i]:
+                element.P = self.document
+                self.document.K.append(element)
+            if part.parents[i] is not None:
+                page.StructParents = len(self.nums)
+                self.nums.append((len(self.nums), part.parents[i]))
+            for annot, value in part.annots[i]:
+                annot.StructParent = len(self.nums)
+                self.nums.append((len(self.nums), value))
 
     def finish(self, lang: str) -> None:
         nums = Array()
