@@ -168,6 +168,17 @@ def test_rebuild_uses_the_cache(field25: tuple[Path, Path]) -> None:
     # Nothing changed, so no page is rendered again, however many runs there are.
     assert re.search(r"; 0 pages rendered in 0 runs, [1-9]\d* runs used",
                      result.output), result.output
+    # and the booklet there is the one these runs make: it is not written again...
+    again = root / "again.pdf"
+    stamp = again.stat().st_mtime_ns
+    same = run(root, "pdf", "--lang", "en", "--list", "field-25", "--out", str(again))
+    assert same.output.startswith(f"up to date: {again} "), same.output
+    assert again.stat().st_mtime_ns == stamp
+    # ...unless someone changed it meanwhile
+    again.write_bytes(b"%PDF-1.7 not the booklet")
+    fixed = run(root, "pdf", "--lang", "en", "--list", "field-25", "--out", str(again))
+    assert fixed.output.startswith(f"wrote {again} "), fixed.output
+    assert "field" in text_of(again).lower()
 
 
 # ---------------------------------------------------------------------------------------------

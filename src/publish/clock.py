@@ -8,17 +8,18 @@ import os
 from datetime import UTC, date, datetime
 
 
-def _pinned() -> datetime | None:
+def pinned() -> datetime | None:
+    """SOURCE_DATE_EPOCH, when it is set."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     return datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else None
 
 
 def now() -> datetime:
     """SOURCE_DATE_EPOCH, else the time now; in UTC."""
-    return _pinned() or datetime.now(UTC)
+    return pinned() or datetime.now(UTC)
 
 
 def today() -> date:
     """SOURCE_DATE_EPOCH's day (UTC), else today where the user is."""
-    pinned = _pinned()
-    return pinned.date() if pinned else date.today()
+    day = pinned()
+    return day.date() if day else date.today()

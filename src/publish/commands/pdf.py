@@ -65,7 +65,8 @@ def pdf(ctx: click.Context, lang: str, lists: tuple[str, ...], paper_size: str, 
         result = build_pdf(config, request, progress)
     for warning in result.warnings:
         click.echo(f"publish: warning: {warning}", err=True)
-    click.echo(f"wrote {result.path} ({result.pages} pages, {result.papers} papers; "
+    click.echo(f"{'wrote' if result.written else 'up to date:'} {result.path} "
+               f"({result.pages} pages, {result.papers} papers; "
                f"{result.rendered_pages} pages rendered in {result.rendered} "
                f"{'run' if result.rendered == 1 else 'runs'}, {result.runs} runs used; "
                f"{result.seconds:.1f} s)")

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from ..cachedb import package_hash
-from ..clock import today
+from ..clock import pinned, today
 from ..config import Config
 from ..errors import PublishError
 from ..languages import BILINGUAL, choices, source_of
@@ -152,10 +152,19 @@ def build(config: Config, request: PdfRequest, collection: Collection, target: P
     pieces = [Piece(Part(cache.pdf("runs", s.run.key), done.layouts[s.run.key]),
                     s.first_page, s.end_page)
               for flow in flows for s in done.segments[flow.key]]
-    pages = assembly.finish(Part(done.front_pdf, done.front), pieces, target,
-                            _metadata(request, job.title, books, renderer), _labels(flows),
-                            cache.root / "fonts" / coverage().fingerprint[:16]
-                            if request.use_cache else None)
+    meta, labels = _metadata(request, job.title, books, renderer), _labels(flows)
+    # what the booklet is joined from: when the file there is the one these parts made
+    # last time, nothing is written again
+    joined = digest(job.key_base, done.front_pdf.name, repr(meta), repr(sorted(labels.items())),
+                    str(pinned()), *(f"{p.part.path.name}:{p.first_page}:{p.end_page}"
+                                     for p in pieces))
+    pages = cache.joined(target, joined)
+    written = pages is None
+    if pages is None:
+        pages = assembly.finish(Part(done.front_pdf, done.front), pieces, target, meta,
+                                labels, cache.root / "fonts" / coverage().fingerprint[:16]
+                                if request.use_cache else None)
+        cache.save_joined(target, joined, pages)
     if request.use_cache:
         if done.math:
             cache.save_math(done.math, drawn)
@@ -167,7 +176,7 @@ def build(config: Config, request: PdfRequest, collection: Collection, target: P
     warnings = list(dict.fromkeys([*done.warnings, *(
         w for key in used for w in done.layouts[key].warnings)]))
     return PdfResult(target, pages, done.papers, len(used), done.rendered,
-                     done.rendered_pages, warnings, time.perf_counter() - started)
+                     done.rendered_pages, warnings, time.perf_counter() - started, written)
 
 
 def _unit_cache(config: Config, request: PdfRequest, files: str) -> UnitCache | None:

@@ -70,6 +70,31 @@ class Cache:
     def save_flows(self, booklet: str, flows: dict[str, list[str]]) -> None:
         _write_json(self.root / "flows" / f"{booklet}.json", flows)
 
+    def _joined_path(self, target: Path) -> Path:
+        return self.root / "joined" / f"{digest(str(target))[:24]}.json"
+
+    def joined(self, target: Path, key: str) -> int | None:
+        """The pages of the booklet at `target` when it is the one `key` joins, as this
+        cache wrote it (same size and time: nobody changed it since), else None."""
+        if not self.enabled:
+            return None
+        try:
+            found = json.loads(self._joined_path(target).read_text("utf-8"))
+            st = target.stat()
+            if (found["key"], found["size"], found["mtime_ns"]) == (key, st.st_size,
+                                                                  st.st_mtime_ns):
+                return int(found["pages"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return None
+
+    def save_joined(self, target: Path, key: str, pages: int) -> None:
+        if self.enabled:
+            st = target.stat()
+            _write_json(self._joined_path(target), {"key": key, "pages": pages,
+                                                    "size": st.st_size,
+                                                    "mtime_ns": st.st_mtime_ns})
+
     @functools.cached_property
     def _math_path(self) -> Path:
         """The formulas drawn, in a file named by what draws them (ziamath, latex2mathml,

@@ -43,6 +43,7 @@ class PdfResult:
     rendered_pages: int  # their pages
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    written: bool = True  # False: the booklet there was already this one
 
 
 def default_out(config: Config, request: PdfRequest) -> Path:
