@@ -745,6 +745,26 @@ def test_a_damaged_row_of_the_booklets_unit_cache_is_made_again(tmp_path: Path):
     cache.close()
 
 
+def test_the_booklets_unit_cache_keeps_only_a_builds_units_past_its_limit(tmp_path: Path,
+                                                                         monkeypatch):
+    """Every edit adds rows; past its size limit the cache keeps the units of the build
+    that found it so (the others are made again once) and gives the space back."""
+    from publish.render.units import UnitCache, fingerprint
+
+    path = tmp_path / "units.sqlite"
+    cache = UnitCache(path, fingerprint("fonts"))
+    cache.save({f"old-{n}": ["<p>" + "x" * 4000 + "</p>", "T", "en", []] for n in range(200)})
+    cache.save({"a": ["<p>a</p>", "A", "en", []]})
+    assert not cache.keep_only(["a"])  # under the limit: nothing dropped
+    assert len(cache.load([f"old-{n}" for n in range(200)])) == 200
+    before = path.stat().st_size
+    monkeypatch.setattr(UnitCache, "LIMIT", before // 2)
+    assert cache.keep_only(["a"])
+    assert cache.load(["a", "old-1"]) == {"a": ["<p>a</p>", "A", "en", []]}
+    cache.close()
+    assert path.stat().st_size < before // 4
+
+
 def test_the_booklets_formula_cache_is_named_by_what_draws_the_formulas(tmp_path: Path,
                                                                        monkeypatch):
     """Formulas drawn by one ziamath (or latex2mathml, or publish) are never read by

@@ -180,6 +180,7 @@ def _units_to_html(job: Job, pool: Workers, progress: Progress | None) -> tuple[
                 progress(count, total, "text")
     if job.units is not None and new:
         job.units.save(new)
+        job.units.keep_only(k for ks in keys for k in ks)
         job.units.close()
     found.update(new)
     warnings: list[str] = []

@@ -50,6 +50,9 @@ class UnitCache(cachedb.CacheDB):
 
     TABLES = "CREATE TABLE units (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
     JOURNAL = "MEMORY"
+    # Past this size (every edit of a paper adds a row per booklet it is in: thousands of
+    # edits), a build keeps only its own units; other booklets make theirs again, once.
+    LIMIT = 128 * 2**20
 
     def load(self, keys: Iterable[str]) -> dict[str, Any]:
         con = self._db()
@@ -79,3 +82,27 @@ class UnitCache(cachedb.CacheDB):
                                     v, ensure_ascii=False))) for k, v in items.items()])
         except sqlite3.Error as exc:
             self._broken(exc)
+
+    def keep_only(self, keys: Iterable[str]) -> bool:
+        """Over `LIMIT` bytes: drop every row but those of `keys` and give the space
+        back. True when it did."""
+        try:
+            if self.path.stat().st_size <= self.LIMIT:
+                return False
+        except OSError:
+            return False
+        con = self._db()
+        if con is None:
+            return False
+        try:
+            with con:
+                con.execute("BEGIN IMMEDIATE")
+                con.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY) WITHOUT ROWID")
+                con.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
+                con.execute("DELETE FROM units WHERE key NOT IN (SELECT key FROM keep)")
+                con.execute("DROP TABLE keep")
+            con.execute("VACUUM")
+        except sqlite3.Error as exc:
+            self._broken(exc)
+            return False
+        return True
