@@ -1,13 +1,16 @@
 """The booklet's work on several processes: units to HTML, then each chapter's chain of runs.
 
 Workers that make HTML are forked after the collection is loaded, so they share it (and the
-fonts and templates) for free; those that render runs are forked before (`pool`). Each
-task's inputs and outputs are small (a range of units, or a run's HTML; HTML, or a run's
-layout); an edit's few units are made HTML here. The main process decides what to render next: it
-asks `flow.resolve` how far each chapter's known runs (the cache, the previous build's
-runs) carry its flow, and sends the next run of every chapter that needs one, the longest
-chapters first, since a chapter's runs are a chain. A worker says when a run is laid out,
-before writing its PDF (a third of its time), so the chain goes on meanwhile.
+fonts and templates) for free; after an edit, the one that renders is forked before
+(`pool`), and the edit's few units are made HTML here. Each task's inputs and outputs are
+small (a range of units, or a run's HTML; HTML, or a run's layout). The main process
+decides what to render next: it asks `flow.resolve` how far each chapter's known runs (the
+cache, the previous build's runs) carry its flow, and sends the next run of every chapter
+that needs one, the longest chapters first, since a chapter's runs are a chain. A run after
+an edit carries its stops, the units where the flow would meet known pages, and its layout
+ends at the first one it reaches. A worker says when a run is laid out, before writing its
+PDF (a third of its time), so the chain goes on meanwhile; and while it waits, this process
+reads the finished parts into the booklet (`Reader`).
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ class Reader(Protocol):
 
 
 class _Nobody:
+    """No reader: the parts are read when the booklet is joined."""
+
     def want(self, path: Path) -> None:
         pass
 
@@ -251,7 +256,7 @@ def _task(job: Job, flow: Flow, start: int, end: int) -> _Task:
     return _Task(flow, start, digest(job.key_base, css, html), html, css, extra)
 
 
-def _with_stops(job: Job, flow: Flow, task: _Task, end: int) -> None:
+def _with_stops(flow: Flow, task: _Task, end: int) -> None:
     """Where the flow could meet known pages again: past the first unit no known run has
     (the edit), or anywhere in a run that goes on after an edit. A run laid out that far
     ends there: a one-word edit renders the pages from the cut before it to the cut after
@@ -263,7 +268,10 @@ def _with_stops(job: Job, flow: Flow, task: _Task, end: int) -> None:
                  task.start)
     for j in range(first + 1, end):
         if next_segment(flow.hashes, j, flow.runs, flow.context, flow.opening_context):
-            task.stops[f"u-{flow.anchors[j]}"] = (_task(job, flow, task.start, j).key, j)
+            spacer = f"u-{flow.anchors[j]}"
+            # its pages are those of the run's first j - start units: the run's key and
+            # where it stopped name them (no HTML made per stop)
+            task.stops[spacer] = (digest(task.key, spacer), j)
 
 
 def _cut(task: _Task, pages: int, places: dict[str, tuple[int, bool]],
@@ -350,7 +358,7 @@ class _Chains:
             # must not make the next plan from the same start twice as long
             _tried(task.flow, need)
             del self.waiting[id(task.flow)]
-            _with_stops(self.job, task.flow, task, need.end)
+            _with_stops(task.flow, task, need.end)
             self.pending[task.key] = task
             self.pool.submit(task.key, render_task, "runs", task.key, task.html, task.css,
                              {s: k for s, (k, _e) in task.stops.items()})
