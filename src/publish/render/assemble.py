@@ -122,12 +122,6 @@ class Assembly:
             out.close()
 
 
-def assemble(front: Part, body: list[Piece], target: Path, meta: Metadata,
-             labels: dict[str, str] | None = None, fonts: Path | None = None) -> int:
-    """The booklet of `front` and `body` in one go (see `Assembly`)."""
-    return Assembly().finish(front, body, target, meta, labels, fonts)
-
-
 def _describe(out: Pdf, meta: Metadata) -> None:
     """Document info and the same in XMP (which PDF/UA readers and catalogues read)."""
     info = {Name.Title: meta.title, Name.Author: meta.author, Name.Creator: "publish",

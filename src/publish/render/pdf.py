@@ -1,17 +1,21 @@
 """`publish pdf`: the booklet, rendered in parallel runs, cached, and assembled.
 
+This module is the entry: it starts the workers (after an edit, the one that renders forks
+first and loads WeasyPrint while the rest loads, `pool`) and hands over to `build`.
+
 1. The selection (lists or the whole collection) becomes books > chapters > units
    (`book`); worker processes (forked, so they share the loaded collection) turn every
-   unit into HTML, and each unit's HTML is hashed.
+   unit into HTML, and each unit's HTML is hashed; an edit's few units are made here.
 2. Each chapter is one flow of pages, rendered as runs that meet where a unit starts a page
    (`flow`): a chapter's runs are a chain (each starts at the last cut of the one before),
    chapters render side by side. A run is cached by the hash of its HTML, CSS, fonts and
    versions, and every build records which runs it used (`cache/flows/`), so a rebuild
-   after an edit renders from the last cut before the edit until its pages meet the old
-   ones again, and takes the rest from the cache.
+   after an edit lays out from the last cut before the edit until its pages meet the old
+   ones again, stops there, and takes the rest from the cache.
 3. The runs' pages give every paper its page; the front matter (cover, contents) is
-   rendered alongside, then everything is joined (`assemble`): page numbers stamped, the
-   contents linked, the outline and the tagged structure rebuilt.
+   rendered alongside, then everything is joined (`assemble`, parts read while the workers
+   render): page numbers stamped, the contents linked, the outline and the tagged structure
+   rebuilt. A booklet the same parts made last time is not written again.
 """
 
 from __future__ import annotations

@@ -2,11 +2,12 @@
 
 Importing WeasyPrint takes a worker half a second (most of it cffi reading the C
 declarations of Pango and HarfBuzz), as long as everything else a one-word rebuild does
-before its one run is sent. So the workers that will render are forked first thing, before
-the collection is loaded, and import WeasyPrint while this process loads and plans: what a
-run needs (the cache, where files may be read from, the queue saying a run is laid out) is
-known from the configuration alone. Workers that turn units into HTML need the loaded
-collection: they are forked later, when a task of that kind first wants one.
+before its one run is sent. So after an edit the worker that will render is forked first
+thing, before the collection is loaded, and imports WeasyPrint while this process loads
+and plans: what a run needs (the cache, where files may be read from, the queue saying a
+run is laid out) is known from the configuration alone. Workers that turn units into HTML
+need the loaded collection: they are forked later, when a task of that kind first wants
+one (and render too, once the HTML is made).
 
 Each worker is its own one-process executor, so a run goes to a worker that has WeasyPrint
 loaded (or is loading it), and on a machine with two cores no worker imports it for
