@@ -17,9 +17,10 @@ Each is a separate process; peak memory is the largest sum of the resident sizes
 process and its children, sampled every 50 ms. Baseline and cold run alternately `--rounds`
 times and the fastest of each is kept, so a burst of load from elsewhere on the machine
 does not decide the ratio; warm, edit and grow run `--repeat` times each (the same paper
-edited once more each time) and the median is kept. With `--old-src`, another checkout's `src` (put first on
-PYTHONPATH) does the same work on its own copy of the project, interleaved run by run with
-this one: before and after in the same run. Prints a table and a JSON line.
+edited once more each time) and the median is kept. With `--old-src`, another checkout's
+`src` (put first on PYTHONPATH) does the same work on its own copy of the project,
+interleaved run by run with this one: before and after in the same run. Prints a table and
+a JSON line.
 """
 
 from __future__ import annotations

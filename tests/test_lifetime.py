@@ -37,4 +37,4 @@ def test_a_failing_command_still_says_why_and_exits_non_zero(seeded: Path) -> No
 def test_a_library_caller_keeps_its_teardown() -> None:
     before = list(lifetime._KEPT)
     lifetime.release_at_exit(object())
-    assert lifetime._KEPT == before  # the test process does not end after a command
+    assert before == lifetime._KEPT  # the test process does not end after a command
