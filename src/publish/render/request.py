@@ -12,8 +12,9 @@ from .cache import digest
 
 # Characters of text in a run: a cold one, about 120 pages (a chapter's runs are a chain, so
 # few long ones finish first: each waits for the one before and for a free worker; WeasyPrint
-# takes about as long a page either way); and past an edit, about 10 pages (where a grown
-# paper's shift is absorbed, in nine edits out of ten).
+# takes about as long a page either way); and past an edit, about 10 pages at most (where a
+# grown paper's shift is absorbed, in nine edits out of ten): its layout ends where its
+# pages meet the previous build's (`schedule`'s stops), often two or three pages on.
 RUN_WEIGHT = 400_000
 EDIT_WEIGHT = 30_000
 
