@@ -121,3 +121,28 @@ def test_a_title_cell_whose_one_link_follows_words_about_it_keeps_the_link():
     assert (second.title, second.arxiv) == ("ResNet", "1512.03385")
     assert second.blocks == [("paragraph", "撑起计算机视觉半边天的 ResNet")]
     assert (third.title, third.url) == ("AlexNet", "https://papers.nips.cc/x-Paper.pdf")
+
+
+def test_a_video_without_a_paper_in_a_table_of_videos_about_papers_is_not_a_paper() -> None:
+    """A table of paper-reading videos (the shape of a real Chinese list: date, title linking
+    the paper, cover, length, video links): the one video about no paper (`如何读论文`) is
+    skipped as a video. In a table of talks named by their papers' titles, linking no paper,
+    every row stays a paper."""
+    videos = ("# 论文精读\n\n| 日期 | 标题 | 封面 | 时长 | 视频（4K） |\n| -- | -- | -- | -- | -- |\n"
+              "| 录制中 | [BERT](https://arxiv.org/abs/1810.04805) |\n"
+              "| 10/22/21 | [ResNet](https://arxiv.org/abs/1512.03385) 论文逐段精读 | "
+              '<img src="imgs/r.jpg" width="250px"/> | 53:46 | '
+              "[B站](https://www.bilibili.com/video/BV1P3411y7nn/) |\n"
+              "| 10/06/21 | 如何读论文 | <img src=\"imgs/p.jpg\"/> | 06:39 | "
+              "[知乎](https://www.zhihu.com/zvideo/1428973951632969728), "
+              "[YouTube](https://www.youtube.com/watch?v=txjl_Q4jCyQ) |\n")
+    read = markdown.read(videos, "x.md")
+    assert [(e.title, e.kind) for e in read.entries] == [
+        ("BERT", "paper"), ("ResNet", "paper"), ("如何读论文", "video")]
+    assert read.entries[2].why == "a video or talk (youtube.com)"
+    assert read.unused == ["封面", "时长"]
+    talks = ("| Title | Video |\n| -- | -- |\n"
+             "| Attention Is All You Need | [talk](https://www.youtube.com/watch?v=a) |\n"
+             "| Deep Residual Learning for Image Recognition | "
+             "[talk](https://www.youtube.com/watch?v=b) |\n")
+    assert [e.kind for e in markdown.read(talks, "y.md").entries] == ["paper", "paper"]

@@ -16,7 +16,7 @@ from ..errors import PublishError
 # about the paper, and columns whose links say what the row is (code, a name).
 ROLES = ("title", "paper", "name", "url", "authors", "year", "venue", "arxiv", "doi",
          "citations", "summary", "rank", "section", "added", "type", "aliases", "extra",
-         "code")
+         "code", "video")
 # Spellings (lower case, punctuation and emoji removed) of each role's headers.
 SPELLINGS: dict[str, tuple[str, ...]] = {
     "title": ("title", "paper title", "paper name", "article title", "name of paper",
@@ -43,6 +43,7 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "aliases": ("short title", "short name", "alias", "aliases", "nickname", "简称"),
     "extra": ("extra",),
     "code": ("code", "github", "repo", "repository", "checkpoint", "代码", "源码"),
+    "video": ("video", "videos", "talk", "talks", "recording", "视频", "录像", "讲解视频"),
 }
 # Roles read from every column that has them (text), not only the first.
 MANY = frozenset({"summary", "code", "url"})

@@ -14,7 +14,7 @@ from .base import RawEntry, RawList, arxiv_id, doi_from, escape_block_start
 from .clean import clean_text, safe_url
 from .columns import ColumnMap
 from .inline import Parsed, analyze, links_of
-from .kinds import Evidence, is_paper_link, label_kind
+from .kinds import Evidence, is_paper_link, label_kind, link_reason
 
 _YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d])")
 _NUMBER_RE = re.compile(r"^\d{1,3}(?:[,\s\u00a0\u202f]\d{3})+$|^\d+$")
@@ -60,7 +60,28 @@ def read_table(table: Table, section: str | None, columns: ColumnMap, out: RawLi
     found = []
     for row in table.rows:
         found.append(_row(row, roles, title_role, section))
+    if "video" in roles:
+        _videos(table.rows, roles, found)
     return found
+
+
+def _videos(rows: list[Row], roles: dict[str, list[int]],
+            found: list[tuple[RawEntry, Evidence]]) -> None:
+    """A table of videos about papers (`日期 | 标题 | 视频`, each title linking its paper):
+    when most rows link a paper, a row that links none is a video of its own (`如何读论文`,
+    seen in a real list), not a paper; its video link says so."""
+    def about_a_paper(entry: RawEntry, ev: Evidence) -> bool:
+        return bool(entry.arxiv or entry.doi or ev.paper_links or
+                    (ev.own and is_paper_link(ev.own)))
+
+    if sum(about_a_paper(*f) for f in found) * 2 < len(found):
+        return  # a list of talks, each named by its paper's title: papers
+    for (entry, ev), row in zip(found, rows, strict=True):
+        if ev.own or about_a_paper(entry, ev):
+            continue
+        videos = [lk.href for cell in _cell(row, roles, "video") for lk in links_of(cell)[0]]
+        ev.own = next((v for v in videos if link_reason(v) == "video"), None) or \
+            next(iter(videos), None)
 
 
 def _cell(row: Row, roles: dict[str, list[int]], role: str) -> list[str]:
