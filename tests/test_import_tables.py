@@ -128,7 +128,8 @@ def test_a_video_without_a_paper_in_a_table_of_videos_about_papers_is_not_a_pape
     the paper, cover, length, video links): the one video about no paper (`如何读论文`) is
     skipped as a video. In a table of talks named by their papers' titles, linking no paper,
     every row stays a paper."""
-    videos = ("# 论文精读\n\n| 日期 | 标题 | 封面 | 时长 | 视频（4K） |\n| -- | -- | -- | -- | -- |\n"
+    videos = ("# 论文精读\n\n| 日期 | 标题 | 封面 | 时长 | 视频（4K） |\n"
+              "| -- | -- | -- | -- | -- |\n"
               "| 录制中 | [BERT](https://arxiv.org/abs/1810.04805) |\n"
               "| 10/22/21 | [ResNet](https://arxiv.org/abs/1512.03385) 论文逐段精读 | "
               '<img src="imgs/r.jpg" width="250px"/> | 53:46 | '
@@ -146,3 +147,14 @@ def test_a_video_without_a_paper_in_a_table_of_videos_about_papers_is_not_a_pape
              "| Deep Residual Learning for Image Recognition | "
              "[talk](https://www.youtube.com/watch?v=b) |\n")
     assert [e.kind for e in markdown.read(talks, "y.md").entries] == ["paper", "paper"]
+
+
+def test_a_cells_line_breaks_and_footnote_references_are_not_kept_as_text() -> None:
+    """`<br>` is a table cell's only line break and raw HTML is shown as text, so it is a
+    space; a footnote reference points at a note that is no part of the entry."""
+    text = ("| 日期 | 标题 | 简介 |\n| -- | -- | -- |\n"
+            "| 10/27/21 | [Transformer](https://arxiv.org/abs/1706.03762) 逐段精读<br> "
+            "（视频中提到的文献 [^transformer]) | 第一行<BR/>第二行 |\n")
+    (entry,) = markdown.read(text, "x.md").entries
+    assert entry.blocks == [("paragraph", "逐段精读 （视频中提到的文献)"),
+                            ("paragraph", "第一行 第二行")]

@@ -176,11 +176,23 @@ def _fill(entry: RawEntry, row: Row, roles: dict[str, list[int]], parsed: Parsed
         entry.doi = entry.doi or doi_from(_text(cell)) or doi_from(cell.split("](")[-1])
     for cell in _cell(row, roles, "arxiv"):
         entry.arxiv = entry.arxiv or arxiv_id(_text(cell))
-    if parsed.rest:
-        entry.blocks.append(("paragraph", escape_block_start(parsed.rest)))
+    if rest := _prose(parsed.rest):
+        entry.blocks.append(("paragraph", escape_block_start(rest)))
     for cell in _cell(row, roles, "summary"):
         if _text(cell) and _text(cell).lower() not in _NO_VALUE:
-            entry.blocks.append(("paragraph", escape_block_start(cell)))
+            entry.blocks.append(("paragraph", escape_block_start(_prose(cell))))
+
+
+_BREAK_RE = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+_FOOTNOTE_REF_RE = re.compile(r"\s*\[\^[^\]\s]+\]")
+
+
+def _prose(cell: str) -> str:
+    """A cell's text as a paragraph: a `<br>` (the only line break a table cell has) is a
+    space, since raw HTML is shown as text; a footnote reference (`[^transformer]`), whose
+    note is no part of the entry, goes (both seen in a real Chinese list)."""
+    text = _FOOTNOTE_REF_RE.sub("", _BREAK_RE.sub(" ", cell))
+    return re.sub(r"\s+([)）])", r"\1", text).strip()
 
 
 def _text(cell: str) -> str:
