@@ -2,7 +2,9 @@
 
 Chapters follow each list's own shape:
 - entries with a `section` such as `Seminal Papers / Need-to-know > NLP > 2017`: the last
-  level is a section inside its chapter, the levels before it name the chapter;
+  level is a section inside its chapter, the levels before it name the chapter; chapters in
+  the order the list first names them, entries with no section included ("Papers" when
+  they come first, under the list's own title; "Other" after a named chapter);
 - ranked lists (`best-ai-2015-now`): by rank, a chapter per ten ranks;
 - other lists: one chapter in position order;
 - the whole collection: a chapter per area (papers with none in "Other", last), a section
@@ -156,7 +158,10 @@ def _sectioned(book: Book, entries: list[Entry], rl: ReadingList, lang: str,
         chapter = chapters.get(key)
         if chapter is None:
             if key == ("",):
-                title, kicker = Label(_ui(lang, "Other"), _ui_lang(lang)), None
+                # before any heading (a real list's table under its title, then
+                # `## 候选论文`): its papers; after one, the rest
+                name = "Other" if chapters else "Papers"
+                title, kicker = Label(_ui(lang, name), _ui_lang(lang)), None
             else:
                 title = _data_label(key[-1], rl.lang, lang)
                 kicker = (_data_label(" › ".join(key[:-1]), rl.lang, lang)
@@ -166,8 +171,7 @@ def _sectioned(book: Book, entries: list[Entry], rl: ReadingList, lang: str,
         if not chapter.sections or chapter.sections[-1].title != label:
             chapter.sections.append(Section(label))
         chapter.sections[-1].papers.append(entry.paper)
-    # "Other" (entries with no section) goes last, the rest keep the list's order.
-    book.chapters.extend(sorted(chapters.values(), key=lambda c: c is chapters.get(("",))))
+    book.chapters.extend(chapters.values())  # in the order the list first names them
 
 
 def _ranked(book: Book, entries: list[Entry], lang: str, prefix: str) -> None:
