@@ -3,8 +3,9 @@
 Chapters follow each list's own shape:
 - entries with a `section` such as `Seminal Papers / Need-to-know > NLP > 2017`: the last
   level is a section inside its chapter, the levels before it name the chapter; chapters in
-  the order the list first names them, entries with no section included ("Papers" when
-  they come first, under the list's own title; "Other" after a named chapter);
+  the order the list names them. Entries with no section before the first heading (a table
+  under the list's own title) are its first chapter, "Papers"; those after one are "Other",
+  last;
 - ranked lists (`best-ai-2015-now`): by rank, a chapter per ten ranks;
 - other lists: one chapter in position order;
 - the whole collection: a chapter per area (papers with none in "Other", last), a section
@@ -147,20 +148,20 @@ def list_book(collection: Collection, rl: ReadingList, lang: str, index: int) ->
 def _sectioned(book: Book, entries: list[Entry], rl: ReadingList, lang: str,
                prefix: str) -> None:
     chapters: dict[tuple[str, ...], Chapter] = {}
+    headed = False  # an entry with a section was seen
     for entry in entries:
         levels = tuple(p.strip() for p in (entry.section or "").split(">") if p.strip())
-        if not levels:
-            key, section_title = ("",), None
+        headed = headed or bool(levels)
+        if not levels:  # before any heading: the list's first papers; after one: the rest
+            key, section_title = ("", "") if headed else ("",), None
         elif len(levels) == 1:
             key, section_title = levels, None
         else:
             key, section_title = levels[:-1], levels[-1]
         chapter = chapters.get(key)
         if chapter is None:
-            if key == ("",):
-                # before any heading (a real list's table under its title, then
-                # `## 候选论文`): its papers; after one, the rest
-                name = "Other" if chapters else "Papers"
+            if not any(key):
+                name = "Papers" if key == ("",) else "Other"
                 title, kicker = Label(_ui(lang, name), _ui_lang(lang)), None
             else:
                 title = _data_label(key[-1], rl.lang, lang)
@@ -171,7 +172,8 @@ def _sectioned(book: Book, entries: list[Entry], rl: ReadingList, lang: str,
         if not chapter.sections or chapter.sections[-1].title != label:
             chapter.sections.append(Section(label))
         chapter.sections[-1].papers.append(entry.paper)
-    book.chapters.extend(chapters.values())  # in the order the list first names them
+    # in the list's order, "Other" (entries with no section after a heading) last
+    book.chapters.extend(sorted(chapters.values(), key=lambda c: c is chapters.get(("", ""))))
 
 
 def _ranked(book: Book, entries: list[Entry], lang: str, prefix: str) -> None:
