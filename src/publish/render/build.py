@@ -19,12 +19,12 @@ from . import math as math_cache
 from .assemble import Assembly, Metadata, Part, Piece
 from .book import Book, Label, collection_book, list_book
 from .booklet import PAPER_SIZES, BookletOptions, Renderer, levels, ui_lang
-from .cache import Cache, digest
+from .cache import digest
 from .engine import render
 from .fonts import coverage
 from .i18n import format_day, hant
 from .pool import Workers
-from .request import PdfRequest, PdfResult, Progress, booklet_id, default_out
+from .request import PdfRequest, PdfResult, Progress, Start, base_url, default_out, file_roots
 from .schedule import Flow, Job, run_all
 from .text import FALLBACKS
 from .units import CACHE_NAME, UnitCache, fingerprint
@@ -125,10 +125,10 @@ def _flows(renderer: Renderer, books: list[Book]) -> list[Flow]:
     return out
 
 
-def build(config: Config, request: PdfRequest, collection: Collection, target: Path,
-           cache: Cache, previous: dict[str, list[str]], roots: list[Path], pool: Workers,
-           progress: Progress | None, started: float) -> PdfResult:
+def build(config: Config, request: PdfRequest, collection: Collection, begun: Start,
+          pool: Workers, progress: Progress | None) -> PdfResult:
     _check(config, collection, request)
+    target, cache, roots = begun.target, begun.cache, begun.roots
     lang = request.lang
     options = BookletOptions(lang, tuple(config.languages), request.fallback, request.paper_size)
     renderer = Renderer(collection, options, roots[0], coverage(),
@@ -145,9 +145,9 @@ def build(config: Config, request: PdfRequest, collection: Collection, target: P
               day=format_day(today(), ui_lang(lang)), css=renderer.css(),
               opening_css=renderer.css(opening=True), key_base=_key_base(files),
               cache=cache, target=request.run_weight, after_edit=request.edit_weight,
-              previous=previous, units=_unit_cache(config, request, files))
+              previous=begun.previous, units=_unit_cache(config, request, files))
     assembly = Assembly()
-    done = run_all(job, pool, progress, assembly)
+    done = run_all(job, pool, assembly, progress)
     pool.close()  # its workers are done: not kept alive while the booklet is joined
     pieces = [Piece(Part(cache.pdf("runs", s.run.key), done.layouts[s.run.key]),
                     s.first_page, s.end_page)
@@ -168,15 +168,15 @@ def build(config: Config, request: PdfRequest, collection: Collection, target: P
     if request.use_cache:
         if done.math:
             cache.save_math(done.math, drawn)
-        cache.save_flows(booklet_id(request), {f.key: [s.run.key for s in done.segments[f.key]]
-                                                for f in flows})
+        cache.save_flows(begun.booklet, {f.key: [s.run.key for s in done.segments[f.key]]
+                                         for f in flows})
         cache.prune()
     release_at_exit(assembly, collection, job)  # the booklet is written: not torn down
     used = {s.run.key for f in flows for s in done.segments[f.key]}
     warnings = list(dict.fromkeys([*done.warnings, *(
         w for key in used for w in done.layouts[key].warnings)]))
     return PdfResult(target, pages, done.papers, len(used), done.rendered,
-                     done.rendered_pages, warnings, time.perf_counter() - started, written)
+                     done.rendered_pages, warnings, time.perf_counter() - begun.started, written)
 
 
 def _unit_cache(config: Config, request: PdfRequest, files: str) -> UnitCache | None:
@@ -226,10 +226,8 @@ def render_single(config: Config, request: PdfRequest,
     _check(config, collection, request)
     options = BookletOptions(request.lang, tuple(config.languages), request.fallback,
                              request.paper_size)
-    project_templates = config.root / "templates"
-    roots = [project_templates, config.root / "assets",
-             Path(__file__).resolve().parent.parent / "templates"]
-    renderer = Renderer(collection, options, project_templates, coverage(),
+    roots = file_roots(config)
+    renderer = Renderer(collection, options, roots[0], coverage(),
                         _subtitle(config, request.lang), _sources(config, collection))
     books = _books(collection, request)
     chapters, titles = [], {}
@@ -252,6 +250,5 @@ def render_single(config: Config, request: PdfRequest,
                                 chapters)
     target = check_output(config.root, request.out) if request.out else \
         default_out(config, request).with_suffix(".single.pdf")
-    layout = render(html, renderer.css(single=True), target, config.root.as_uri() + "/",
-                    roots)
+    layout = render(html, renderer.css(single=True), target, base_url(config), roots)
     return target, layout.pages

@@ -96,7 +96,7 @@ def render(html: str, css: str, target: Path, base_url: str, roots: list[Path],
             top = page._page_box.content_box_y()
             for name, (x, y, _w, _h) in page.anchors.items():
                 if name.startswith("u-"):
-                    out.places.setdefault(name, (index, abs(y - top) < 0.01))
+                    out.places.setdefault(name, (index, _at_top(y, top)))
                 elif name.startswith(keep_anchors) and name not in out.anchors:
                     out.anchors[name] = (index, x * PX_TO_PT, height - y * PX_TO_PT)
             for level, label, (x, y), _state in page.bookmarks:
@@ -145,13 +145,18 @@ def _stopping(stops: frozenset[str]) -> Iterator[None]:
         layout.make_all_pages = make_all_pages
 
 
+def _at_top(y: float, top: float) -> bool:
+    """A box at `y` starts the page whose content area starts at `top` (CSS px)."""
+    return abs(y - top) < 0.01
+
+
 def _first_spacer_on_top(page_box: Any) -> str:
     """The id of the unit spacer a page's content area starts with, or ''."""
     top = page_box.content_box_y()
     for box in page_box.descendants():
         name = box.style["anchor"]
         if name and name.startswith("u-"):
-            return name if abs(box.border_box_y() - top) < 0.01 else ""
+            return name if _at_top(box.border_box_y(), top) else ""
     return ""
 
 

@@ -26,8 +26,6 @@ from pathlib import Path
 
 from ..config import Config
 from ..model import Collection
-from ..outputs import check_output
-from .cache import Cache
 from .pool import RenderState, Workers, early_queue
 from .request import (
     EDIT_WEIGHT,
@@ -35,8 +33,9 @@ from .request import (
     PdfRequest,
     PdfResult,
     Progress,
-    booklet_id,
+    base_url,
     default_out,
+    start,
 )
 
 __all__ = ["EDIT_WEIGHT", "RUN_WEIGHT", "PdfRequest", "PdfResult", "build_pdf", "default_out",
@@ -46,28 +45,20 @@ __all__ = ["EDIT_WEIGHT", "RUN_WEIGHT", "PdfRequest", "PdfResult", "build_pdf", 
 def build_pdf(config: Config, request: PdfRequest, progress: Progress | None = None,
               collection: Collection | None = None) -> PdfResult:
     """Render the booklet `request` asks for; returns where it is and what it took."""
-    started = time.perf_counter()
-    target = (check_output(config.root, request.out) if request.out
-              else default_out(config, request))
-    cache = Cache(config.build_dir / "pdf" / "cache", request.use_cache)
-    booklet = booklet_id(request)
-    previous = cache.flows(booklet)
-    roots = [config.root / "templates", config.root / "assets",
-             Path(__file__).resolve().parent.parent / "templates"]
+    begun = start(config, request, time.perf_counter())
     jobs = request.jobs or os.cpu_count() or 1
     # after an edit, the worker that renders forks first, to load WeasyPrint while the
     # collection loads (one: a chapter's runs are a chain); from nothing, the workers fork
     # with the collection loaded, make the HTML, then render
-    state = RenderState(cache, config.root.as_uri() + "/", roots, early_queue())
-    with Workers(jobs, state, renderers=1 if previous else 0) as pool:
+    state = RenderState(begun.cache, base_url(config), begun.roots, early_queue())
+    with Workers(jobs, state, renderers=1 if begun.previous else 0) as pool:
         from .build import build  # the rest of the booklet's code, while the workers start
 
         if collection is None:
             from ..content.load import load_collection
 
             collection = load_collection(config)
-        return build(config, request, collection, target, cache, previous, roots, pool,
-                      progress, started)
+        return build(config, request, collection, begun, pool, progress)
 
 
 def render_single(config: Config, request: PdfRequest,

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
-from .cache import digest
+from ..outputs import check_output
+from .cache import Cache, digest
 
 # Characters of text in a run: a cold one, about 120 pages (a chapter's runs are a chain, so
 # few long ones finish first: each waits for the one before and for a free worker; WeasyPrint
@@ -55,3 +56,35 @@ def default_out(config: Config, request: PdfRequest) -> Path:
 def booklet_id(request: PdfRequest) -> str:
     return digest(request.lang, "+".join(request.lists), request.paper_size,
                  request.fallback)[:24]
+
+
+def file_roots(config: Config) -> list[Path]:
+    """Where a booklet may read files from: the project's templates and assets, then the
+    package's templates (`fetcher.SafeFetcher` refuses anything else)."""
+    return [config.root / "templates", config.root / "assets",
+            Path(__file__).resolve().parent.parent / "templates"]
+
+
+def base_url(config: Config) -> str:
+    return config.root.as_uri() + "/"
+
+
+@dataclass
+class Start:
+    """What a build knows before its workers fork (from the configuration alone)."""
+
+    target: Path
+    cache: Cache
+    booklet: str  # booklet_id
+    previous: dict[str, list[str]]  # flow key -> runs the previous build used
+    roots: list[Path]
+    started: float  # time.perf_counter() when the command began
+
+
+def start(config: Config, request: PdfRequest, started: float) -> Start:
+    target = (check_output(config.root, request.out) if request.out
+              else default_out(config, request))
+    cache = Cache(config.build_dir / "pdf" / "cache", request.use_cache)
+    booklet = booklet_id(request)
+    return Start(target, cache, booklet, cache.flows(booklet), file_roots(config), started)
+

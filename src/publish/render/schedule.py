@@ -52,16 +52,6 @@ class Reader(Protocol):
     def step(self) -> bool: ...
 
 
-class _Nobody:
-    """No reader: the parts are read when the booklet is joined."""
-
-    def want(self, path: Path) -> None:
-        pass
-
-    def step(self) -> bool:
-        return False
-
-
 @dataclass
 class Flow:
     """One chapter of one book, as the flow of units it is rendered from."""
@@ -384,8 +374,8 @@ class _Chains:
         self.reader.want(self.job.cache.pdf("runs", task.key))
 
 
-def run_all(job: Job, pool: Workers, progress: Progress | None = None,
-            reader: Reader | None = None) -> Done:
+def run_all(job: Job, pool: Workers, reader: Reader, progress: Progress | None = None
+            ) -> Done:
     """Render what the booklet needs on `pool`; `reader` reads each part's file while
     the workers are busy."""
     global _JOB
@@ -401,7 +391,6 @@ def run_all(job: Job, pool: Workers, progress: Progress | None = None,
 
             raise PublishError("nothing to print: --fallback skip left out every paper")
         papers = len({a.split("-", 2)[2] for a in titles})
-        reader = reader or _Nobody()
         chains = _Chains(job, flows, pool, reader)
         chains.advance()  # the runs first: the contents is not what a rebuild waits for
         front_html = job.renderer.front_html(job.books, job.title, job.day, papers, titles)
