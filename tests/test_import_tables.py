@@ -158,3 +158,19 @@ def test_a_cells_line_breaks_and_footnote_references_are_not_kept_as_text() -> N
     (entry,) = markdown.read(text, "x.md").entries
     assert entry.blocks == [("paragraph", "逐段精读 （视频中提到的文献)"),
                             ("paragraph", "第一行 第二行")]
+
+
+def test_a_resources_column_gives_the_paper_its_link_and_a_why_read_it_column_its_text() -> None:
+    """Headers glossed with emoji and English (a real Chinese research list): `🔗 资源`
+    holds `[PDF](arXiv) \\| [Code](GitHub)`, `💡 推荐理由/迁移点` why to read it."""
+    text = ("| 📅 年份 | 🌌 领域 | 📑 标题 (Title) | 💡 推荐理由/迁移点 | 🔗 资源 |\n"
+            "| :--- | :--- | :--- | :--- | :--- |\n"
+            "| **2026** | TS | **TimeMAR: Multi-Scale Autoregressive Modeling** | "
+            "**[必读]** 迁移自 VAR | [PDF](https://arxiv.org/pdf/2601.11184) \\| "
+            "[Code](https://github.com/x/timemar) |\n")
+    read = markdown.read(text, "x.md")
+    (entry,) = read.entries
+    assert (entry.title, entry.year, entry.arxiv) == (
+        "TimeMAR: Multi-Scale Autoregressive Modeling", 2026, "2601.11184")
+    assert entry.blocks == [("paragraph", "**[必读]** 迁移自 VAR")]
+    assert read.unused == ["🌌 领域"]
